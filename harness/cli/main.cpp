@@ -1,0 +1,122 @@
+// bench: the claimbench command line. Parses, calls the harness, returns its exit status.
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "claimbench/commands.hpp"
+
+#ifndef CLAIMBENCH_CLAIMS_DIR
+#define CLAIMBENCH_CLAIMS_DIR "claims"
+#endif
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+// First Ctrl-C: finish the benchmark in flight, save what finished. Second: the default kill.
+void on_interrupt(int) {
+  stop_requested.store(true);
+}
+
+struct Subcommand {
+  const char* name;
+  const char* help;
+  std::function<void(CLI::App&)> define;
+  std::function<int()> handler;
+};
+
+std::string joined(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i)
+    out += (i ? " " : "") + std::string(argv[i]);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace claimbench;
+  // "bench --claim X" is sugar for "bench run --claim X".
+  std::vector<std::string> args(argv, argv + argc);
+  if (args.size() > 1 && args[1].rfind("--", 0) == 0 && args[1] != "--help" &&
+      args[1] != "--claims-dir") {
+    args.insert(args.begin() + 1, "run");
+  }
+
+  GlobalOptions global;
+  const char* env_claims = std::getenv("CLAIMBENCH_CLAIMS");
+  global.claims_dir = env_claims != nullptr ? env_claims : CLAIMBENCH_CLAIMS_DIR;
+  std::string claims_dir = global.claims_dir.string();
+  std::string show_id;
+  RunCommand run;
+  run.command_line = joined(argc, argv);
+  run.stop = &stop_requested;
+  TopologyCommand topology;
+
+  const std::vector<Subcommand> table = {
+      {"list", "Every claim: id, section, fidelity, encoded or not", [](CLI::App&) {},
+       [&] { return list_command(global); }},
+      {"show", "A claim: its statement, sources, analogue and checks",
+       [&](CLI::App& app) { app.add_option("id", show_id, "claim id")->required(); },
+       [&] { return show_command(global, show_id); }},
+      {"run", "Run claims here: pinned, counted, judged, saved",
+       [&](CLI::App& app) {
+         app.add_option("--claim", run.claims, "claim id (repeatable)");
+         app.add_flag("--all", run.all, "every encoded claim");
+         app.add_flag("--quick", run.quick, "6 repetitions of 0.01 s: a fast, rougher answer");
+         app.add_option("--repetitions", run.repetitions, "paired rounds (default 10)");
+         app.add_option("--min-time", run.min_time_s, "seconds per repetition (default 0.05)");
+         app.add_option("--cpus", run.cpus, "explicit PU list, e.g. 0,2 or 0-3");
+         app.add_option("--placement", run.placement, "spread (default), compact or siblings");
+         app.add_option("--events", run.events, "comma-separated events, e.g. cycles,page-faults");
+         app.add_option("--out", run.out, "directory for the result JSON (default results/)");
+       },
+       [&] { return run_command(global, run); }},
+      {"topology", "What hwloc sees here, and where threads would be placed",
+       [&](CLI::App& app) {
+         app.add_option("--xml", topology.xml, "read an hwloc XML topology instead");
+         app.add_option("--cpus", topology.cpus, "explicit PU list");
+         app.add_option("--placement", topology.placement, "spread, compact or siblings");
+       },
+       [&] { return topology_command(topology); }},
+  };
+
+  CLI::App app{"claimbench: checks Go interview performance claims on this machine"};
+  app.add_option("--claims-dir", claims_dir, "directory of claim TOML files");
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, const Subcommand*>> subcommands;
+  for (const auto& row : table) {
+    CLI::App* sub = app.add_subcommand(row.name, row.help);
+    row.define(*sub);
+    subcommands.emplace_back(sub, &row);
+  }
+  std::vector<char*> argv2;
+  for (auto& arg : args)
+    argv2.push_back(arg.data());
+  try {
+    app.parse(static_cast<int>(argv2.size()), argv2.data());
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  global.claims_dir = claims_dir;
+
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &action, nullptr);
+
+  for (const auto& [sub, row] : subcommands) {
+    if (sub->parsed()) return row->handler();
+  }
+  return kExitUsage;
+}

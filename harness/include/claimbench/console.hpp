@@ -1,0 +1,31 @@
+#pragma once
+/// Console output: the machine, the placement, a table per claim, verdict lines, a summary.
+
+#include <string>
+#include <vector>
+
+#include "claimbench/claims.hpp"
+#include "claimbench/machine.hpp"
+#include "claimbench/runner.hpp"
+#include "claimbench/topology.hpp"
+
+namespace claimbench {
+
+struct Style {
+  bool color = false;
+};
+
+/// Colour on when stdout is a terminal and NO_COLOR is unset or empty.
+Style style_for_stdout();
+
+std::string render_machine(const Machine& machine, const Style& style);
+std::string render_topology(const Topology& topology, const Placement& placement);
+/// Placement, probe, counters, the variant table and the verdict lines of one claim.
+std::string render_claim(const ClaimRun& run, const Style& style);
+/// One row per check: claim, check, verdict, ratio.
+std::string render_summary(const std::vector<ClaimRun>& runs, const Style& style);
+std::string render_claim_text(const Claim& claim);
+std::string render_list(const Catalog& catalog);
+std::string verdict_text(Verdict verdict, const Style& style);
+
+}  // namespace claimbench

@@ -1,0 +1,52 @@
+#pragma once
+/// Result files: one JSON per run, written to a temp file and renamed, never overwriting.
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "claimbench/error.hpp"
+#include "claimbench/machine.hpp"
+#include "claimbench/runner.hpp"
+
+namespace claimbench {
+
+inline constexpr int kResultSchemaVersion = 1;
+
+/// Everything one `bench run` produced, in memory.
+struct RunRecord {
+  std::string created_utc;  ///< ISO 8601
+  std::string command;
+  bool complete = false;
+  int repetitions = 0;
+  double min_time_s = 0;
+  Machine machine;
+  std::vector<ClaimRun> claims;
+};
+
+nlohmann::json to_json(const RunRecord& record);
+
+/// Owns one result file for the duration of a run. create() reserves a fresh name in the
+/// directory (it fails, naming the directory, before any benchmark runs if it cannot write
+/// there); write() replaces the file's content atomically, so a run interrupted between claims
+/// leaves a valid file holding the claims that finished.
+class ResultWriter {
+ public:
+  static Expected<ResultWriter> create(const std::filesystem::path& directory,
+                                       const std::string& stem);
+  Expected<void> write(const nlohmann::json& document) const;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit ResultWriter(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
+
+/// Reads and validates a result file: JSON syntax (with line), schema name and version.
+Expected<nlohmann::json> read_result(const std::filesystem::path& file);
+
+/// "2026-11-23T19:08:24Z" for now.
+std::string utc_now_iso();
+
+}  // namespace claimbench

@@ -1,0 +1,220 @@
+#include "claimbench/console.hpp"
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "claimbench/stats.hpp"
+
+namespace claimbench {
+namespace {
+
+std::string number(double value) {
+  if (!std::isfinite(value)) return "-";
+  const double a = std::abs(value);
+  if (a != 0 && (a < 0.001 || a >= 1e7)) return fmt::format("{:.2e}", value);
+  if (a >= 100) return fmt::format("{:.0f}", value);
+  if (a >= 10) return fmt::format("{:.1f}", value);
+  return fmt::format("{:.3g}", value);
+}
+
+std::string short_name(const std::string& benchmark) {
+  // "BM_FalseSharing/packed/threads:2" -> "packed/threads:2": the family is in the heading.
+  const auto slash = benchmark.find('/');
+  return slash == std::string::npos ? benchmark : benchmark.substr(slash + 1);
+}
+
+std::string bold(const std::string& text, const Style& style) {
+  return style.color ? fmt::format(fmt::emphasis::bold, "{}", text) : text;
+}
+
+}  // namespace
+
+Style style_for_stdout() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return Style{isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0')};
+}
+
+std::string verdict_text(Verdict verdict, const Style& style) {
+  const auto text = fmt::format("{:<12}", to_string(verdict));
+  if (!style.color) return text;
+  switch (verdict) {
+    case Verdict::holds:
+      return fmt::format(fg(fmt::terminal_color::green), "{}", text);
+    case Verdict::refuted:
+      return fmt::format(fg(fmt::terminal_color::red), "{}", text);
+    case Verdict::inconclusive:
+      return fmt::format(fg(fmt::terminal_color::yellow), "{}", text);
+    case Verdict::skipped:
+      return fmt::format(fg(fmt::terminal_color::bright_black), "{}", text);
+  }
+  return text;
+}
+
+std::string render_machine(const Machine& m, const Style& style) {
+  return fmt::format("{} {}\n       {}, {} build, {}\n", bold("machine:", style), machine_line(m),
+                     m.compiler, m.build_type, m.cxx_flags);
+}
+
+std::string render_topology(const Topology& topology, const Placement& placement) {
+  std::string out =
+      fmt::format("{} PUs, {} cores, {} packages, SMT {}\n", topology.pus().size(),
+                  topology.cores(), topology.packages(), topology.has_smt() ? "yes" : "no");
+  out += "PU  core  package  smt-rank\n";
+  for (const auto& pu : topology.pus()) {
+    out +=
+        fmt::format("{:>2}  {:>4}  {:>7}  {:>8}\n", pu.os_index, pu.core, pu.package, pu.smt_rank);
+  }
+  out += fmt::format("\n{} placement: thread i runs on PU", to_string(placement.policy));
+  for (std::size_t i = 0; i < placement.pus.size(); ++i) {
+    out += fmt::format(" t{}->{}", i, placement.pus[i].os_index);
+  }
+  if (!placement.limit.empty()) out += fmt::format(" ({})", placement.limit);
+  return out + "\n";
+}
+
+std::string render_claim(const ClaimRun& run, const Style& style) {
+  const Claim& claim = *run.claim;
+  std::string out =
+      fmt::format("\n{} — {} [{}]\n", bold(claim.id, style), claim.title, claim.fidelity);
+  if (run.skipped) {
+    out += fmt::format("  skipped: {}\n", run.skip_reason);
+  } else {
+    // Placement: the widest variant that ran says where every thread went.
+    const VariantRun* widest = nullptr;
+    for (const auto& variant : run.variants) {
+      if (!variant.placement.empty() && (widest == nullptr || variant.threads > widest->threads)) {
+        widest = &variant;
+      }
+    }
+    out += fmt::format("  placement {}:", to_string(run.placement.policy));
+    if (widest != nullptr) {
+      for (const auto& p : widest->placement) {
+        out += fmt::format(" t{}->PU{} (core {}{})", p.thread, p.pu, p.core,
+                           p.ran_on == p.pu ? "" : fmt::format(", last seen on PU{}", p.ran_on));
+      }
+    }
+    out += fmt::format("; deepest shared cache: {}\n", run.shared_cache);
+    if (run.probe_before_ns || run.probe_after_ns) {
+      out += fmt::format("  core-to-core probe: {} ns one-way before, {} ns after\n",
+                         number(run.probe_before_ns.value_or(NAN)),
+                         number(run.probe_after_ns.value_or(NAN)));
+    }
+    if (const auto note = run.counters.summary(); !note.empty()) out += "  " + note + "\n";
+
+    std::vector<std::string> columns = run.counters.opened_names();
+    columns.push_back("allocs");
+    std::size_t width = 8;
+    for (const auto& v : run.variants)
+      width = std::max(width, short_name(v.name).size());
+    std::vector<std::size_t> widths;
+    for (const auto& c : columns)
+      widths.push_back(std::max<std::size_t>(10, c.size()));
+    out += fmt::format("\n  {:<{}}  {:>9}  {:>19}  {:>6}", "variant", width, "ns/op", "95% CI",
+                       "spread");
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      out += fmt::format("  {:>{}}", columns[i], widths[i]);
+    out += fmt::format("\n  {:<{}}  {:>9}  {:>19}  {:>6}", "", width, "", "", "");
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      out += fmt::format("  {:>{}}", "per op", widths[i]);
+    out += "\n";
+    for (const auto& v : run.variants) {
+      out += fmt::format("  {:<{}}", short_name(v.name), width);
+      if (!v.skipped.empty()) {
+        out += fmt::format("  skipped: {}\n", v.skipped);
+        continue;
+      }
+      std::vector<double> ns;
+      for (const auto& rep : v.repetitions)
+        ns.push_back(v.metric(rep, "ns_per_op"));
+      const auto ci = median_interval(ns, 0.95);
+      out += fmt::format("  {:>9}  {:>19}  {:>5.0f}%", number(median(ns)),
+                         ci ? fmt::format("{}–{}", number(ci->lo), number(ci->hi)) : "-",
+                         relative_spread(ns) * 100);
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        std::vector<double> values;
+        for (const auto& rep : v.repetitions)
+          values.push_back(v.metric(rep, columns[i]));
+        out += fmt::format("  {:>{}}", number(median(values)), widths[i]);
+      }
+      out += "\n";
+    }
+  }
+  out += "\n";
+  for (std::size_t i = 0; i < claim.checks.size() && i < run.checks.size(); ++i) {
+    out += fmt::format("  {} {:<24} {}\n", verdict_text(run.checks[i].verdict, style),
+                       claim.checks[i].id, run.checks[i].reason);
+  }
+  return out;
+}
+
+std::string render_summary(const std::vector<ClaimRun>& runs, const Style& style) {
+  std::string out = fmt::format("\n{}\n", bold("summary", style));
+  out += fmt::format("  {:<26} {:<28} {:<12} {:>8}\n", "claim", "check", "verdict", "ratio");
+  for (const auto& run : runs) {
+    for (std::size_t i = 0; i < run.claim->checks.size() && i < run.checks.size(); ++i) {
+      const auto& outcome = run.checks[i];
+      out += fmt::format("  {:<26} {:<28} {} {:>8}\n", run.claim->id, run.claim->checks[i].id,
+                         verdict_text(outcome.verdict, style),
+                         outcome.verdict == Verdict::skipped ? "-" : number(outcome.estimate));
+    }
+  }
+  return out;
+}
+
+std::string render_claim_text(const Claim& claim) {
+  std::string out = fmt::format("{} — {}\nfidelity: {}\n\nclaim: {}\n\nanalogue: {}\n", claim.id,
+                                claim.title, claim.fidelity, claim.statement, claim.analogue);
+  if (!claim.caveats.empty()) out += fmt::format("\ncaveats: {}\n", claim.caveats);
+  out += "\nsources:\n";
+  for (const auto& s : claim.sources)
+    out += fmt::format("  {} ({})\n", s.seed, s.where);
+  out += fmt::format("\nbenchmarks: {}\nevents: {}\n", claim.benchmarks,
+                     fmt::join(claim.events, ", "));
+  if (claim.requires_cores > 1 || claim.requires_smt) {
+    out += fmt::format("requires: {} cores{}\n", claim.requires_cores,
+                       claim.requires_smt ? ", SMT" : "");
+  }
+  out += "\nchecks:\n";
+  for (const auto& check : claim.checks) {
+    out += fmt::format("  {} ({}): {}\n", check.id, to_string(check.kind), check.says);
+    std::string what =
+        check.kind == CheckKind::absolute
+            ? fmt::format("{} of {}", check.metric, check.numerator)
+            : fmt::format("{} of {} / {}", check.metric, check.numerator, check.denominator);
+    std::string bounds;
+    if (check.within) bounds = fmt::format("within ±{:g}%", *check.within * 100);
+    if (check.at_least) {
+      bounds = fmt::format("holds at >= {:g}, refuted below {:g}", *check.at_least,
+                           check.refuted_below.value_or(*check.at_least));
+    }
+    if (check.at_most) {
+      bounds = fmt::format("holds at <= {:g}, refuted above {:g}", *check.at_most,
+                           check.refuted_above.value_or(*check.at_most));
+    }
+    out += fmt::format("      {}: {}\n", what, bounds);
+    if (!check.mechanism.empty())
+      out += fmt::format("      mechanism counter: {}\n", check.mechanism);
+  }
+  return out;
+}
+
+std::string render_list(const Catalog& catalog) {
+  std::string out =
+      fmt::format("{:<26} {:<3} {:<9} {:<8} {}\n", "id", "sec", "fidelity", "encoded", "title");
+  for (const auto& entry : catalog.index) {
+    out += fmt::format("{:<26} {:<3} {:<9} {:<8} {}\n", entry.id, entry.section, entry.fidelity,
+                       entry.encoded ? "yes" : "no", entry.title);
+  }
+  if (!catalog.not_encoded.empty()) {
+    out += "\nnot encoded (no measurable performance content here):\n";
+    for (const auto& n : catalog.not_encoded)
+      out += fmt::format("  {}: {}\n", n.topic, n.reason);
+  }
+  return out;
+}
+
+}  // namespace claimbench
