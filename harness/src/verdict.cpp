@@ -126,8 +126,7 @@ CheckOutcome judge(const Check& check, const CheckSamples& samples, double noise
 
   if (mechanism != nullptr && !check.mechanism.empty()) {
     if (!mechanism->available) {
-      out.reason += fmt::format("; rests on time alone ({} not countable here: {})",
-                                check.mechanism, mechanism->missing_reason);
+      out.reason += fmt::format("; rests on time alone ({} not countable here)", check.mechanism);
     } else {
       const auto logs = paired_log_ratios(mechanism->samples);
       if (!logs.empty()) {
