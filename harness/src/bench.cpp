@@ -12,6 +12,13 @@ int allowed_pus() {
   return CPU_COUNT(&set);
 }
 
+int pin_extra_thread(std::size_t index) {
+  const RunConfig* config = active_run_config();
+  if (config == nullptr || config->topology == nullptr || config->pus.empty()) return -1;
+  const unsigned pu = config->pus[index % config->pus.size()];
+  return config->topology->bind_this_thread(pu) ? static_cast<int>(pu) : -1;
+}
+
 void sweep_threads(benchmark::internal::Benchmark* benchmark) {
   const int pus = allowed_pus();
   for (int threads = 1; threads < pus; threads *= 2)

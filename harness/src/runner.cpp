@@ -159,12 +159,16 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
     if (variant.skipped.empty()) max_threads = std::max(max_threads, variant.threads);
     run.variants.push_back(std::move(variant));
   }
-  const auto pus = first_pus(placement, max_threads);
+  // Benchmark threads take the first PUs; threads a benchmark starts itself (owners, pool
+  // workers) may take the rest, so the config carries the whole placement.
+  const int used = std::max(max_threads, claim.requires_cores);
+  const auto pus = first_pus(placement, used);
   run.shared_cache = topology.shared_cache(pus);
   run.counters = plan_counters(options.events.value_or(claim.events));
 
-  RunConfig config{&topology, pus, run.counters.events};
-  const bool contended = max_threads >= 2 && pus.size() >= 2;
+  RunConfig config{&topology, first_pus(placement, static_cast<int>(placement.pus.size())),
+                   run.counters.events};
+  const bool contended = used >= 2 && pus.size() >= 2;
   if (contended) run.probe_before_ns = cache_line_transfer_ns(topology, pus[0], pus[1]);
 
   set_benchmark_flags({fmt::format("--benchmark_min_time={}", options.min_time_s),

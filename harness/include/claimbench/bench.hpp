@@ -71,6 +71,11 @@ class BenchThread {
   AllocCount allocs_at_stop_;
 };
 
+/// Pins a thread that a benchmark started itself (a channel's owner, a pool worker) to PU
+/// `index` of the placement, wrapping around when the placement is shorter. Returns the PU, or
+/// -1 when running outside the runner (then the thread is left unpinned).
+int pin_extra_thread(std::size_t index);
+
 /// Registers a thread sweep on a benchmark: 1, 2, 4, ... and the number of PUs this process
 /// may use, all with real time (wall time decides throughput when threads run in parallel).
 void sweep_threads(benchmark::internal::Benchmark* benchmark);
