@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Google Benchmark's own tools/compare.py reads two claimbench result files.
+
+Usage: compare_py_test.py BENCH. Exits 77 (ctest: skipped) when compare.py is not installed.
+"""
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+BENCH = sys.argv[1]
+COMPARE = "/usr/share/benchmark/compare.py"  # Debian package libbenchmark-tools
+PYTHON = "/usr/bin/python3"                  # Debian's python, which has scipy for compare.py
+if not os.path.exists(COMPARE):
+    print(f"skipped: {COMPARE} is not installed (apt-get install libbenchmark-tools)")
+    sys.exit(77)
+
+with tempfile.TemporaryDirectory() as tmp:
+    files = []
+    for name in ("a", "b"):
+        out = os.path.join(tmp, name)
+        subprocess.run([BENCH, "--claim", "false-sharing", "--repetitions", "6", "--min-time",
+                        "0.001", "--out", out], check=True, capture_output=True, timeout=120)
+        files += glob.glob(os.path.join(out, "*.json"))
+    result = subprocess.run([PYTHON, COMPARE, "benchmarks", *files], capture_output=True,
+                            text=True, timeout=120)
+    if result.returncode != 0 or "BM_FalseSharing/packed/real_time/threads:1" not in result.stdout:
+        print(f"FAIL: compare.py exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+        sys.exit(1)
+    print("ok: compare.py compared", len(files), "result files")
