@@ -7,6 +7,7 @@
 
 #include "claimbench/alloc_count.hpp"
 #include "claimbench/counters.hpp"
+#include "claimbench/memory.hpp"
 
 using namespace claimbench;
 
@@ -110,4 +111,18 @@ TEST_CASE("the allocation counter sees operator new on this thread", "[counters]
   delete value;
   CHECK(after.allocations - before.allocations == 1);
   CHECK(after.bytes - before.bytes == sizeof(std::int64_t));
+}
+
+TEST_CASE("resident memory rises by what a fresh mapping touches", "[counters]") {
+  const std::size_t bytes = 32u << 20;
+  void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(memory != MAP_FAILED);
+  const auto before = resident_bytes();
+  for (std::size_t i = 0; i < bytes; i += 4096)
+    static_cast<volatile char*>(memory)[i] = 1;
+  const auto after = resident_bytes();
+  munmap(memory, bytes);
+  REQUIRE((before && after));
+  CHECK(*after - *before >= bytes * 9 / 10);
+  CHECK(peak_resident_bytes().value_or(0) >= *after);
 }
