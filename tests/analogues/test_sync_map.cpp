@@ -76,7 +76,8 @@ TEST_CASE("sync_map: load_or_store semantics", "[analogues][sync-map]") {
 TEST_CASE("sync_map: dirty map is promoted after len(dirty) misses", "[analogues][sync-map]") {
   SyncMap<int, std::int64_t> m;
   constexpr int kKeys = 10;
-  for (int k = 0; k < kKeys; ++k) m.store(k, k * 100);
+  for (int k = 0; k < kKeys; ++k)
+    m.store(k, k * 100);
   // New keys live only in dirty; the read snapshot is empty but marked amended.
   CHECK(m.read_size() == 0);
   CHECK(m.dirty_size() == kKeys);
@@ -98,7 +99,8 @@ TEST_CASE("sync_map: dirty map is promoted after len(dirty) misses", "[analogues
 
   // Now every load hits the read snapshot: no more misses, even for absent keys (not amended).
   for (int round = 0; round < 3; ++round) {
-    for (int k = 0; k < kKeys; ++k) CHECK(*m.load(k) == k * 100);
+    for (int k = 0; k < kKeys; ++k)
+      CHECK(*m.load(k) == k * 100);
     CHECK_FALSE(m.load(999).has_value());
   }
   CHECK(m.misses() == 0);
@@ -130,11 +132,14 @@ TEST_CASE("sync_map: dirty map is promoted after len(dirty) misses", "[analogues
 
 TEST_CASE("sync_map: range visits every live key exactly once", "[analogues][sync-map]") {
   SyncMap<int, std::int64_t> m;
-  for (int k = 0; k < 100; ++k) m.store(k, k);
+  for (int k = 0; k < 100; ++k)
+    m.store(k, k);
   m.range([](int, std::int64_t) {});  // promote, so keys are split over read and dirty below
-  for (int k = 100; k < 150; ++k) m.store(k, k);
-  for (int k = 0; k < 150; k += 2) m.erase(k);  // some from read (nil), some from dirty
-  m.store(10, -10);                             // resurrect one deleted read-map key
+  for (int k = 100; k < 150; ++k)
+    m.store(k, k);
+  for (int k = 0; k < 150; k += 2)
+    m.erase(k);      // some from read (nil), some from dirty
+  m.store(10, -10);  // resurrect one deleted read-map key
 
   std::map<int, int> visits;
   std::map<int, std::int64_t> values;
@@ -170,8 +175,7 @@ TEST_CASE("sync_map: range visits every live key exactly once", "[analogues][syn
   CHECK(*m.load(1001) == 1);
 }
 
-TEST_CASE("sync_map: concurrent store/load/erase keep values consistent",
-          "[analogues][sync-map]") {
+TEST_CASE("sync_map: concurrent store/load/erase keep values consistent", "[analogues][sync-map]") {
   // Values encode (key, thread, sequence) so a loaded value can be checked to be one that was
   // really stored for that key. Keys [0, kShared) are hammered by every thread; keys
   // [kShared + t*kOwn, ...) belong to thread t alone so their final state is predictable.
@@ -241,7 +245,8 @@ TEST_CASE("sync_map: concurrent store/load/erase keep values consistent",
       }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   CHECK(bad.load() == 0);
 
   // Final consistency: private keys hold exactly what their owner last did; range agrees with
@@ -259,7 +264,8 @@ TEST_CASE("sync_map: concurrent store/load/erase keep values consistent",
     if (m.load(k) != std::optional<std::int64_t>(v)) bad.fetch_add(1);
   });
   CHECK(bad.load() == 0);
-  for (const auto& [k, n] : visits) CHECK(n == 1);
+  for (const auto& [k, n] : visits)
+    CHECK(n == 1);
   for (int k = 0; k < kShared + kThreads * kOwn; ++k) {
     CHECK(visits.count(k) == (m.load(k).has_value() ? 1u : 0u));
   }

@@ -5,6 +5,7 @@
 #include "analogues/work_stealing_pool.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -23,8 +24,12 @@ namespace {
 void noop(void*) {}
 
 // Tasks in ring unit tests are identified by their arg.
-Task tagged(std::uintptr_t id) { return Task{&noop, reinterpret_cast<void*>(id)}; }
-std::uintptr_t tag_of(const Task& t) { return reinterpret_cast<std::uintptr_t>(t.arg); }
+Task tagged(std::uintptr_t id) {
+  return Task{&noop, reinterpret_cast<void*>(id)};
+}
+std::uintptr_t tag_of(const Task& t) {
+  return reinterpret_cast<std::uintptr_t>(t.arg);
+}
 
 // A binary tree of kTasks task ids: task i runs once and submits 2i+1 and 2i+2 from inside the
 // worker. One root gives a FIFO frontier that grows past 256, so a single worker's ring must
@@ -42,7 +47,8 @@ struct Tree {
   std::atomic<int> off_worker{0};  // tasks that ran on a thread the pool does not own
 
   explicit Tree(std::uint32_t count) : n(count), hits(count), nodes(count) {
-    for (std::uint32_t i = 0; i < n; ++i) nodes[i] = Node{this, i};
+    for (std::uint32_t i = 0; i < n; ++i)
+      nodes[i] = Node{this, i};
   }
 
   static void run(void* p) {
@@ -56,7 +62,8 @@ struct Tree {
 
   std::uint32_t count_exactly_once() const {
     std::uint32_t ok = 0;
-    for (const auto& h : hits) ok += h.load() == 1 ? 1 : 0;
+    for (const auto& h : hits)
+      ok += h.load() == 1 ? 1 : 0;
     return ok;
   }
 };
@@ -66,13 +73,15 @@ struct Tree {
 TEST_CASE("run queue: grab steals half (runqgrab)", "[analogues][work-stealing]") {
   LocalRunQueue victim;
   GlobalRunQueue global;
-  for (std::uintptr_t i = 0; i < 10; ++i) CHECK_FALSE(victim.push(tagged(i), global));
+  for (std::uintptr_t i = 0; i < 10; ++i)
+    CHECK_FALSE(victim.push(tagged(i), global));
   REQUIRE(victim.size() == 10);
 
   Task batch[LocalRunQueue::kCapacity / 2];
   REQUIRE(victim.grab(batch) == 5);
   CHECK(victim.size() == 5);
-  for (std::uintptr_t i = 0; i < 5; ++i) CHECK(tag_of(batch[i]) == i);  // taken from the head
+  for (std::uintptr_t i = 0; i < 5; ++i)
+    CHECK(tag_of(batch[i]) == i);  // taken from the head
 
   // ceil(n/2): 5 -> 3, 2 -> 1, 1 -> 1, 0 -> 0.
   CHECK(victim.grab(batch) == 3);
@@ -84,7 +93,8 @@ TEST_CASE("run queue: grab steals half (runqgrab)", "[analogues][work-stealing]"
   CHECK(victim.empty());
 
   // runqsteal: thief runs the last grabbed task and keeps the rest in its own ring.
-  for (std::uintptr_t i = 0; i < 10; ++i) victim.push(tagged(100 + i), global);
+  for (std::uintptr_t i = 0; i < 10; ++i)
+    victim.push(tagged(100 + i), global);
   LocalRunQueue thief;
   Task out;
   REQUIRE(thief.steal_from(victim, out) == 5);
@@ -109,7 +119,8 @@ TEST_CASE("run queue: overflow moves half plus the new task to global (runqputsl
   LocalRunQueue q;
   GlobalRunQueue global;
   constexpr std::uint32_t kCap = LocalRunQueue::kCapacity;
-  for (std::uintptr_t i = 0; i < kCap; ++i) REQUIRE_FALSE(q.push(tagged(i), global));
+  for (std::uintptr_t i = 0; i < kCap; ++i)
+    REQUIRE_FALSE(q.push(tagged(i), global));
   CHECK(q.size() == kCap);
   CHECK(global.size() == 0);
   CHECK_FALSE(q.try_push(tagged(999)));
@@ -133,7 +144,8 @@ TEST_CASE("run queue: overflow moves half plus the new task to global (runqputsl
 
   // Wrap-around: head/tail are free-running counters, indices wrap modulo 256.
   for (int round = 0; round < 3; ++round) {
-    for (std::uintptr_t i = 0; i < 200; ++i) REQUIRE_FALSE(q.push(tagged(i), global));
+    for (std::uintptr_t i = 0; i < 200; ++i)
+      REQUIRE_FALSE(q.push(tagged(i), global));
     for (std::uintptr_t i = 0; i < 200; ++i) {
       REQUIRE(q.pop(t));
       CHECK(tag_of(t) == i);
@@ -141,7 +153,8 @@ TEST_CASE("run queue: overflow moves half plus the new task to global (runqputsl
   }
 
   // globrunqget: one task to run now plus a fair share moved into the local ring.
-  for (std::uintptr_t i = 0; i < 40; ++i) global.push(tagged(i));
+  for (std::uintptr_t i = 0; i < 40; ++i)
+    global.push(tagged(i));
   REQUIRE(global.get_batch(q, 4, 0, t));  // 40/4 + 1 = 11 taken
   CHECK(tag_of(t) == 0);
   CHECK(q.size() == 10);
@@ -176,7 +189,8 @@ TEST_CASE("work-stealing pool: every task runs exactly once", "[analogues][work-
       tree.n = 0;  // leaves only: no task spawns children
       WorkStealingPool pool(workers);
       tree.pool = &pool;
-      for (auto& node : tree.nodes) pool.submit(&Tree<WorkStealingPool>::run, &node);
+      for (auto& node : tree.nodes)
+        pool.submit(&Tree<WorkStealingPool>::run, &node);
       pool.wait_idle();
       CHECK(tree.count_exactly_once() == kTasks);
     }
@@ -194,8 +208,14 @@ struct Blocker {
   static void child(void* p) { static_cast<Blocker*>(p)->done.fetch_add(1); }
   static void root(void* p) {
     auto* b = static_cast<Blocker*>(p);
-    for (int i = 0; i < kChildren; ++i) b->pool->submit(&Blocker::child, b);
-    while (b->done.load() < kChildren) std::this_thread::yield();
+    for (int i = 0; i < kChildren; ++i)
+      b->pool->submit(&Blocker::child, b);
+    // Hang guard only (not a timing assertion): if nobody steals, fail instead of blocking
+    // forever; the test then sees done < kChildren.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (b->done.load() < kChildren && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::yield();
+    }
   }
 };
 }  // namespace
@@ -225,7 +245,9 @@ struct Chain {
     if (c->ran.fetch_add(1) + 1 < c->length) c->pool->submit(&Chain::step, c);
   }
 };
-void count_up(void* p) { static_cast<std::atomic<int>*>(p)->fetch_add(1); }
+void count_up(void* p) {
+  static_cast<std::atomic<int>*>(p)->fetch_add(1);
+}
 }  // namespace
 
 TEST_CASE("work-stealing pool: wait_idle returns only after all tasks ran",
@@ -236,7 +258,8 @@ TEST_CASE("work-stealing pool: wait_idle returns only after all tasks ran",
   // Repeated bursts exercise park/wake: workers go idle between rounds.
   std::atomic<int> counter{0};
   for (int round = 1; round <= 50; ++round) {
-    for (int i = 0; i < 100; ++i) pool.submit(&count_up, &counter);
+    for (int i = 0; i < 100; ++i)
+      pool.submit(&count_up, &counter);
     pool.wait_idle();
     REQUIRE(counter.load() == round * 100);
   }
@@ -268,7 +291,8 @@ TEST_CASE("work-stealing pool: destruction with pending work does not hang",
   std::atomic<int> counter{0};
   {
     WorkStealingPool pool(2);
-    for (int i = 0; i < 50000; ++i) pool.submit(&count_up, &counter);
+    for (int i = 0; i < 50000; ++i)
+      pool.submit(&count_up, &counter);
   }  // destroyed with most of the work still queued
   CHECK(counter.load() <= 50000);
 
@@ -276,8 +300,10 @@ TEST_CASE("work-stealing pool: destruction with pending work does not hang",
   {
     WorkStealingPool pool(4);
     f->pool = &pool;
-    for (int i = 0; i < 8; ++i) pool.submit(&Forever::step, f.get());
-    while (f->runs.load() < 2000) std::this_thread::yield();
+    for (int i = 0; i < 8; ++i)
+      pool.submit(&Forever::step, f.get());
+    while (f->runs.load() < 2000)
+      std::this_thread::yield();
   }  // self-resubmitting tasks: draining would never finish, stopping must
   CHECK(f->runs.load() >= 2000);
 }
@@ -307,14 +333,16 @@ TEST_CASE("pools: on_worker_start runs once per worker before any task",
   HookCheck h;
   {
     WorkStealingPool pool(3, hook);
-    for (int i = 0; i < 1000; ++i) pool.submit(&HookCheck::task, &h);
+    for (int i = 0; i < 1000; ++i)
+      pool.submit(&HookCheck::task, &h);
     pool.wait_idle();
   }
   CHECK(seen == std::multiset<int>{0, 1, 2});
   seen.clear();
   {
     GlobalQueuePool pool(3, hook);
-    for (int i = 0; i < 1000; ++i) pool.submit(&HookCheck::task, &h);
+    for (int i = 0; i < 1000; ++i)
+      pool.submit(&HookCheck::task, &h);
     pool.wait_idle();
   }
   CHECK(seen == std::multiset<int>{0, 1, 2});
@@ -335,7 +363,8 @@ TEST_CASE("global-queue pool: every task runs exactly once", "[analogues][global
 
     // Then a burst from outside on the same (now idle) pool.
     std::atomic<int> counter{0};
-    for (int i = 0; i < 10000; ++i) pool.submit(&count_up, &counter);
+    for (int i = 0; i < 10000; ++i)
+      pool.submit(&count_up, &counter);
     pool.wait_idle();
     CHECK(counter.load() == 10000);
   }
@@ -346,7 +375,8 @@ TEST_CASE("global-queue pool: destruction with pending work does not hang",
   std::atomic<int> counter{0};
   {
     GlobalQueuePool pool(2);
-    for (int i = 0; i < 50000; ++i) pool.submit(&count_up, &counter);
+    for (int i = 0; i < 50000; ++i)
+      pool.submit(&count_up, &counter);
   }
   CHECK(counter.load() <= 50000);
 }
