@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
   run.command_line = joined(argc, argv);
   run.stop = &stop_requested;
   TopologyCommand topology;
+  ReportCommand report;
+  CompareCommand compare;
 
   const std::vector<Subcommand> table = {
       {"list", "Every claim: id, section, fidelity, encoded or not", [](CLI::App&) {},
@@ -84,6 +86,19 @@ int main(int argc, char** argv) {
          app.add_option("--placement", topology.placement, "spread, compact or siblings");
        },
        [&] { return topology_command(topology); }},
+      {"report", "Markdown study notes with charts from result files",
+       [&](CLI::App& app) {
+         app.add_option("results", report.inputs, "result files or folders")->required();
+         app.add_option("-o,--out", report.out, "directory for the notes")->required();
+       },
+       [&] { return report_command(report); }},
+      {"compare", "The same claims on different machines, side by side",
+       [&](CLI::App& app) {
+         app.add_option("results", compare.inputs, "result files or folders")->required();
+         app.add_option("--markdown", compare.markdown, "also write the table as Markdown");
+         app.add_option("--chart", compare.chart_dir, "also render the chart into this directory");
+       },
+       [&] { return compare_command(compare); }},
   };
 
   CLI::App app{"claimbench: checks Go interview performance claims on this machine"};

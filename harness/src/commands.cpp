@@ -4,14 +4,17 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "claimbench/charts.hpp"
 #include "claimbench/claims.hpp"
 #include "claimbench/console.hpp"
 #include "claimbench/counters.hpp"
 #include "claimbench/machine.hpp"
 #include "claimbench/placement.hpp"
+#include "claimbench/report.hpp"
 #include "claimbench/result.hpp"
 #include "claimbench/runner.hpp"
 #include "claimbench/topology.hpp"
@@ -176,6 +179,47 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   }
   std::printf("\n%s %s\n", interrupted ? "interrupted; kept what finished in" : "saved",
               writer->path().c_str());
+  return kExitOk;
+}
+
+int report_command(const ReportCommand& command) {
+  // Every input is read and validated before a single page is written.
+  auto machines = load_result_set(command.inputs);
+  if (!machines) return usage_error(machines.error().message);
+  auto outcome = write_report(*machines, command.out);
+  if (!outcome) return usage_error(outcome.error().message);
+  for (const auto& page : outcome->pages)
+    std::printf("wrote %s\n", page.c_str());
+  if (outcome->charts_rendered) {
+    std::printf("charts in %s\n", (command.out / "img").c_str());
+  } else {
+    std::fprintf(stderr, "bench: %s\n", outcome->charts_note.c_str());
+  }
+  return kExitOk;
+}
+
+int compare_command(const CompareCommand& command) {
+  auto machines = load_result_set(command.inputs);
+  if (!machines) return usage_error(machines.error().message);
+  std::fputs(render_compare(*machines, style_for_stdout()).c_str(), stdout);
+  std::string chart_file;
+  if (command.chart_dir) {
+    const ChartRun charts =
+        render_charts(compare_chart_spec(*machines, "compare"), *command.chart_dir);
+    if (charts.rendered) {
+      chart_file = (*command.chart_dir / "compare.png").string();
+      std::printf("chart: %s (and .svg)\n", chart_file.c_str());
+    } else {
+      std::fprintf(stderr, "bench: %s\n", charts.note.c_str());
+    }
+  }
+  if (command.markdown) {
+    std::ofstream out(*command.markdown, std::ios::trunc);
+    if (!out || !(out << compare_markdown(*machines, chart_file)) || !out.flush()) {
+      return usage_error(fmt::format("cannot write '{}'", command.markdown->string()));
+    }
+    std::printf("wrote %s\n", command.markdown->c_str());
+  }
   return kExitOk;
 }
 

@@ -37,9 +37,22 @@ struct TopologyCommand {
   std::optional<std::string> placement;
 };
 
+struct ReportCommand {
+  std::vector<std::filesystem::path> inputs;  ///< result files or folders of them
+  std::filesystem::path out;
+};
+
+struct CompareCommand {
+  std::vector<std::filesystem::path> inputs;
+  std::optional<std::filesystem::path> markdown;   ///< also write the table as Markdown here
+  std::optional<std::filesystem::path> chart_dir;  ///< also render the comparison chart here
+};
+
 int list_command(const GlobalOptions& global);
 int show_command(const GlobalOptions& global, const std::string& id);
 int run_command(const GlobalOptions& global, const RunCommand& command);
 int topology_command(const TopologyCommand& command);
+int report_command(const ReportCommand& command);
+int compare_command(const CompareCommand& command);
 
 }  // namespace claimbench
