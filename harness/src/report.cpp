@@ -353,10 +353,10 @@ Expected<ReportOutcome> write_report(const std::vector<MachineResults>& machines
 }
 
 std::string render_compare(const std::vector<MachineResults>& machines, const Style& style) {
-  constexpr int kCell = 22;
+  std::size_t cell_width = 16;  // as wide as the widest machine label, so none is cut
+  for (const auto& m : machines) cell_width = std::max(cell_width, m.label.size());
   std::string out = fmt::format("{:<34}", "claim / check");
-  for (const auto& m : machines)
-    out += fmt::format("  {:<{}}", m.label.substr(0, kCell), kCell);
+  for (const auto& m : machines) out += fmt::format("  {:<{}}", m.label, cell_width);
   out += "\n";
   for (const auto& id : all_claim_ids(machines)) {
     out += id + "\n";
