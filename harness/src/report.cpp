@@ -387,7 +387,7 @@ std::string render_compare(const std::vector<MachineResults>& machines, const St
       const bool differs = verdicts.size() > 1;
       std::string line = fmt::format("{} {:<31}", differs ? "≠" : " ", check_id);
       for (const auto& cell : cells)
-        line += fmt::format("  {:<{}}", cell, kCell);
+        line += fmt::format("  {:<{}}", cell, cell_width);
       out += (differs && style.color ? fmt::format(fmt::emphasis::bold, "  {}", line)
                                      : fmt::format("  {}", line)) +
              "\n";
