@@ -133,13 +133,13 @@ TEST_CASE("absolute checks bound one benchmark's value", "[verdict]") {
 TEST_CASE("the mechanism counter must agree, or the verdict says time alone", "[verdict]") {
   Check check = ratio_at_least(1.5, 1.1);
   check.mechanism = "L1-dcache-load-misses";
-  MechanismSamples agrees{true, "", {side(8, 0.01), side(1, 0.01)}};
+  MechanismSamples agrees{true, {side(8, 0.01), side(1, 0.01)}};
   CHECK(judge(check, {side(30, 0.01), side(10, 0.01)}, 0.5, &agrees).verdict == Verdict::holds);
-  MechanismSamples disagrees{true, "", {side(1, 0.01), side(2, 0.01)}};
+  MechanismSamples disagrees{true, {side(1, 0.01), side(2, 0.01)}};
   const auto out = judge(check, {side(30, 0.01), side(10, 0.01)}, 0.5, &disagrees);
   CHECK(out.verdict == Verdict::inconclusive);
   CHECK_THAT(out.reason, Catch::Contains("disagrees"));
-  MechanismSamples missing{false, "no hardware PMU", {}};
+  MechanismSamples missing{false, {}};
   const auto alone = judge(check, {side(30, 0.01), side(10, 0.01)}, 0.5, &missing);
   CHECK(alone.verdict == Verdict::holds);
   CHECK_THAT(alone.reason, Catch::Contains("rests on time alone"));

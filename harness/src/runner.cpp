@@ -265,10 +265,6 @@ std::vector<CheckOutcome> judge_checks(const Claim& claim, const ClaimRun& run) 
                              per_round(sides[1], check.mechanism, rounds)};
       } else {
         mechanism.available = false;
-        for (const auto& missing : run.counters.unavailable) {
-          if (missing.event == check.mechanism) mechanism.missing_reason = missing.reason;
-        }
-        if (mechanism.missing_reason.empty()) mechanism.missing_reason = "not requested";
       }
     }
     out.push_back(judge(check, samples, claim.noise_limit, &mechanism));

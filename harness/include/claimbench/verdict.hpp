@@ -23,10 +23,9 @@ struct CheckSamples {
   std::vector<double> denominator;
 };
 
-/// The mechanism counter of a check, per round for both sides, or why it is missing.
+/// The mechanism counter of a check, per round for both sides, when it could be counted.
 struct MechanismSamples {
   bool available = false;
-  std::string missing_reason;
   CheckSamples samples;
 };
 
