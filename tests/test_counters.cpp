@@ -122,7 +122,10 @@ TEST_CASE("resident memory rises by what a fresh mapping touches", "[counters]")
     static_cast<volatile char*>(memory)[i] = 1;
   const auto after = resident_bytes();
   munmap(memory, bytes);
-  REQUIRE((before && after));
+  // The kernel folds RSS into VmHWM lazily and keeps both in approximate per-CPU counters, so
+  // the peak may trail statm by a few pages; it must still include the 32 MiB just touched.
+  const auto peak = peak_resident_bytes();
+  REQUIRE((before && after && peak));
   CHECK(*after - *before >= bytes * 9 / 10);
-  CHECK(peak_resident_bytes().value_or(0) >= *after);
+  CHECK(*peak >= *before + bytes * 9 / 10);
 }
