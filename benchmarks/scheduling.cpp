@@ -1,0 +1,581 @@
+// Scheduling: OS threads vs user-space fibers (claims/goroutine-vs-thread.toml), and more
+// runnable threads than PUs (claims/oversubscription.toml).
+//
+// Go multiplexes goroutines onto OS threads in user space; the nearest C++ counterpart is a
+// Boost.Context fiber: a stack of its own and a register-saving jump, no kernel involved. The
+// thread side uses the cheapest OS hand-off there is (a bare futex, no mutex, no spinning), so
+// the thread/fiber ratios are, if anything, on the low side.
+//
+// Disassembly (objdump -d --no-show-raw-insn build/release/bench | c++filt, g++ 12 -O3, x86-64),
+// checked for each hot loop:
+//  - BM_Switch/fiber: the timed loop is `call jump_fcontext@plt; mov %rax,%rbx; sub $1; jne`,
+//    and the peer's loop (fiber_entry<...BM_Switch_Fiber...>) is `call jump_fcontext@plt`, a
+//    reload of `stop` from memory, `je` back: one real jump each way per iteration.
+//  - BM_Switch/fiber-g0: per step, index `and $3` into the ring, take the handle (store 0),
+//    `call jump_fcontext@plt`, store the returned handle at the tail: the queue work is done.
+//  - BM_Spawn/thread: the child's _M_run is `addq $1,(%rax)`; the loop calls
+//    std::thread::_M_start_thread and join each iteration. BM_Spawn/fiber: malloc, canary store,
+//    make_fcontext, jump_fcontext, then fiber_exit frees through MallocStack::deallocate.
+//  - touch_stack: a byte-store loop over the 256-byte frame (`mov %al,-0x78(%rsp,%rdx,1)`),
+//    not removed (volatile).
+//  - BM_Oversubscription worker: 1024 × (shl/xor, shr/xor, shl/xor) on one register, scalar,
+//    not unrolled away or vectorised; after each unit a plain store of the unit count to the
+//    worker's own line and a reload of `stop`.
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <boost/context/fiber.hpp>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <latch>
+#include <new>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "claimbench/bench.hpp"
+#include "claimbench/error.hpp"
+#include "claimbench/run_config.hpp"
+
+namespace {
+
+namespace ctx = boost::context;
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+
+/// How many PUs the placement gives this run (pin_extra_thread wraps modulo this).
+std::size_t placement_pus() {
+  const claimbench::RunConfig* config = claimbench::active_run_config();
+  if (config != nullptr && !config->pus.empty()) return config->pus.size();
+  return static_cast<std::size_t>(claimbench::allowed_pus());
+}
+
+// A bare futex: what every blocking hand-off between OS threads ends in. std::atomic::wait
+// spins and calls sched_yield before it sleeps, which would blur the thread switch.
+static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t));
+static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
+
+void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) {
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr,
+          nullptr, 0);
+}
+
+void futex_wake(std::atomic<std::uint32_t>& word, int waiters) {
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, waiters, nullptr,
+          nullptr, 0);
+}
+
+// Go's _StackMin: the stack a new goroutine starts with (the claim's "~2 KB"). Go grows it on
+// demand; a fiber cannot, so every fiber stack carries a canary at its bottom that is checked
+// when the fiber ends. A fiber here needs about 0.8 KiB (1.2 KiB at -O0), measured by filling a
+// stack with a pattern -- once the dynamic linker has bound jump_fcontext and ontop_fcontext:
+// the first, lazy binding saves the whole AVX register file on the current stack (~3.5 KiB).
+constexpr std::size_t kGoroutineStackBytes = 2048;
+constexpr std::uint64_t kCanary = 0x5ca1ab1e0ddba115ull;
+
+void plant_canary(void* bottom) {
+  std::memcpy(bottom, &kCanary, sizeof kCanary);
+}
+
+void check_canary(const void* bottom) {
+  std::uint64_t value = 0;
+  std::memcpy(&value, bottom, sizeof value);
+  CB_CHECK(value == kCanary, "a 2 KiB fiber stack overflowed");
+}
+
+/// Binds the context-switch entry points while running on the thread's own large stack, so the
+/// lazy binding never runs on a 2 KiB fiber stack (see kGoroutineStackBytes).
+void bind_context_switch_symbols() {
+  static const bool bound = [] {
+    ctx::fiber warm{[](ctx::fiber&& back) {
+      back = std::move(back).resume();
+      return std::move(back);
+    }};
+    warm = std::move(warm).resume();
+    warm = std::move(warm).resume();  // the fiber returns: ontop_fcontext is bound too
+    return true;
+  }();
+  (void)bound;
+}
+
+/// A 2 KiB stack from malloc per fiber: what Go's malg does when the P has no dead G to reuse.
+struct MallocStack {
+  ctx::stack_context allocate() {
+    void* bottom = std::malloc(kGoroutineStackBytes);
+    if (bottom == nullptr) throw std::bad_alloc();
+    plant_canary(bottom);
+    ctx::stack_context stack;
+    stack.size = kGoroutineStackBytes;
+    stack.sp = static_cast<char*>(bottom) + kGoroutineStackBytes;
+    return stack;
+  }
+  void deallocate(ctx::stack_context& stack) noexcept {
+    void* bottom = static_cast<char*>(stack.sp) - stack.size;
+    check_canary(bottom);
+    std::free(bottom);
+  }
+};
+
+/// Many 2 KiB stacks side by side in one fresh mapping, as Go carves goroutine stacks out of
+/// spans: two stacks share a 4 KiB page, and a page is resident only once something touches it.
+/// Fresh per use, so resident memory measured around it starts from zero.
+class StackArena {
+ public:
+  explicit StackArena(std::size_t slots) : bytes_(slots * kGoroutineStackBytes) {
+    void* base = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    CB_CHECK(base != MAP_FAILED, "mmap of the fiber stack arena failed");
+    base_ = static_cast<char*>(base);
+  }
+  ~StackArena() { munmap(base_, bytes_); }
+  StackArena(const StackArena&) = delete;
+  StackArena& operator=(const StackArena&) = delete;
+  char* bottom(std::size_t slot) const { return base_ + slot * kGoroutineStackBytes; }
+
+ private:
+  std::size_t bytes_;
+  char* base_ = nullptr;
+};
+
+/// Stack allocator for one arena slot. The canary at the bottom lies in the same page as the
+/// stack's top (4096 is a multiple of 2048), so it adds nothing to resident memory.
+struct ArenaStack {
+  const StackArena* arena;
+  std::size_t slot;
+  ctx::stack_context allocate() {
+    char* bottom = arena->bottom(slot);
+    plant_canary(bottom);
+    ctx::stack_context stack;
+    stack.size = kGoroutineStackBytes;
+    stack.sp = bottom + kGoroutineStackBytes;
+    return stack;
+  }
+  void deallocate(ctx::stack_context& stack) noexcept {
+    check_canary(static_cast<char*>(stack.sp) - stack.size);  // the arena unmaps it later
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// BM_Switch: one hand-off of control between two units of execution.
+
+constexpr std::uint32_t kMainTurn = 0;
+constexpr std::uint32_t kPartnerTurn = 1;
+
+// Two OS threads pass a token through a futex word. Each hand-off wakes the other thread in the
+// kernel and puts this one to sleep: on one PU that is a full context switch, on two PUs a
+// cross-PU wake-up (an IPI, and in a VM a halted vCPU to restart). One op is one hand-off.
+void BM_Switch_Thread(benchmark::State& state, bool same_pu) {
+  claimbench::BenchThread thread(state, 2);  // there and back
+  if (!same_pu && placement_pus() < 2) {
+    state.SkipWithError("needs 2 PUs in the placement");
+    return;
+  }
+  std::atomic<std::uint32_t> turn{kMainTurn};
+  std::atomic<bool> stop{false};
+  std::thread partner([&] {
+    claimbench::pin_extra_thread(same_pu ? 0 : 1);  // benchmark thread 0 has pus[0]
+    for (;;) {
+      while (turn.load(std::memory_order_acquire) != kPartnerTurn)
+        futex_wait(turn, kMainTurn);
+      if (stop.load(std::memory_order_relaxed)) return;
+      turn.store(kMainTurn, std::memory_order_release);
+      futex_wake(turn, 1);
+    }
+  });
+  for (auto _ : thread) {
+    turn.store(kPartnerTurn, std::memory_order_release);
+    futex_wake(turn, 1);
+    while (turn.load(std::memory_order_acquire) != kMainTurn)
+      futex_wait(turn, kPartnerTurn);
+  }
+  stop.store(true, std::memory_order_relaxed);
+  turn.store(kPartnerTurn, std::memory_order_release);
+  futex_wake(turn, 1);
+  partner.join();
+}
+
+// Two fibers on one thread jump back and forth: the bare user-space switch (save callee-saved
+// registers, swap stack pointers). One op is one jump.
+void BM_Switch_Fiber(benchmark::State& state) {
+  claimbench::BenchThread thread(state, 2);  // into the peer and back
+  bind_context_switch_symbols();
+  bool stop = false;
+  ctx::fiber peer{std::allocator_arg, MallocStack{}, [&stop](ctx::fiber&& back) {
+                    while (!stop)
+                      back = std::move(back).resume();
+                    return std::move(back);
+                  }};
+  for (auto _ : thread) {
+    peer = std::move(peer).resume();
+  }
+  stop = true;
+  peer = std::move(peer).resume();  // the peer sees stop and returns
+}
+
+// Go's goroutine switch is not one jump: the running G calls into the scheduler on the M's g0
+// stack (mcall), schedule() takes the next G from the P's run queue, and gogo jumps to it. This
+// variant keeps that shape: each goroutine-fiber yields to a scheduler loop on the thread's own
+// stack (the g0), which pops the next fiber from a FIFO run queue, resumes it and queues the
+// one that yielded. One op is one goroutine-to-goroutine switch: two jumps, a pop and a push.
+void BM_Switch_FiberScheduler(benchmark::State& state) {
+  constexpr std::size_t kGoroutines = 2;
+  constexpr std::size_t kSlots = 4;  // ring capacity, a power of two > kGoroutines
+  claimbench::BenchThread thread(state, kGoroutines);
+  bind_context_switch_symbols();
+  bool stop = false;
+  std::array<std::uint64_t, kGoroutines> steps{};
+  std::array<ctx::fiber, kSlots> run_queue;
+  std::size_t head = 0;
+  std::size_t tail = 0;
+  for (std::size_t g = 0; g < kGoroutines; ++g) {
+    run_queue[tail++ % kSlots] =
+        ctx::fiber{std::allocator_arg, MallocStack{}, [&stop, &steps, g](ctx::fiber&& g0) {
+                     while (!stop) {
+                       ++steps[g];
+                       g0 = std::move(g0).resume();  // gopark/Gosched: back to the scheduler
+                     }
+                     return std::move(g0);
+                   }};
+  }
+  auto schedule_one = [&] {
+    ctx::fiber next = std::move(run_queue[head++ % kSlots]);
+    next = std::move(next).resume();  // runs until it yields
+    if (next) run_queue[tail++ % kSlots] = std::move(next);
+  };
+  for (auto _ : thread) {
+    for (std::size_t i = 0; i < kGoroutines; ++i)
+      schedule_one();
+  }
+  const auto iterations = static_cast<std::uint64_t>(state.iterations());
+  const bool fair = steps[0] == iterations && steps[1] == iterations;
+  stop = true;
+  while (head != tail)
+    schedule_one();  // each goroutine sees stop and returns
+  if (!fair) state.SkipWithError("the run queue did not alternate the goroutines");
+}
+
+BENCHMARK_CAPTURE(BM_Switch_Thread, same_pu, true)->Name("BM_Switch/thread-same-pu")->UseRealTime();
+BENCHMARK_CAPTURE(BM_Switch_Thread, two_pus, false)
+    ->Name("BM_Switch/thread-two-pus")
+    ->UseRealTime();
+BENCHMARK(BM_Switch_Fiber)->Name("BM_Switch/fiber")->UseRealTime();
+BENCHMARK(BM_Switch_FiberScheduler)->Name("BM_Switch/fiber-g0")->UseRealTime();
+
+// ---------------------------------------------------------------------------------------------
+// BM_Spawn: start a unit of execution, let it run a trivial body, and wait for its end.
+
+// std::thread: clone, a stack from glibc's cache of recently freed stacks (or a fresh 8 MiB
+// mmap), the thread's start-up, exit and join. The child inherits this thread's PU.
+void BM_Spawn_Thread(benchmark::State& state) {
+  claimbench::BenchThread thread(state, 1);
+  std::uint64_t ran = 0;  // written by the child; join orders it before the read below
+  for (auto _ : thread) {
+    std::thread child([&ran] { ++ran; });
+    child.join();
+  }
+  if (ran != static_cast<std::uint64_t>(state.iterations()))
+    state.SkipWithError("a child thread did not run");
+}
+
+// A fiber with a fresh 2 KiB stack from malloc runs to completion at once, as `go f()` followed
+// by f returning: create (malloc, build the initial frame), switch in, run, switch out, free.
+void BM_Spawn_Fiber(benchmark::State& state) {
+  claimbench::BenchThread thread(state, 1);
+  bind_context_switch_symbols();
+  std::uint64_t ran = 0;
+  for (auto _ : thread) {
+    ctx::fiber child{std::allocator_arg, MallocStack{}, [&ran](ctx::fiber&& parent) {
+                       ++ran;
+                       return std::move(parent);
+                     }};
+    child = std::move(child).resume();  // the child ran and ended; `child` is empty again
+  }
+  if (ran != static_cast<std::uint64_t>(state.iterations()))
+    state.SkipWithError("a child fiber did not run");
+}
+
+BENCHMARK(BM_Spawn_Thread)->Name("BM_Spawn/thread")->UseRealTime();
+BENCHMARK(BM_Spawn_Fiber)->Name("BM_Spawn/fiber")->UseRealTime();
+
+// ---------------------------------------------------------------------------------------------
+// BM_IdleMemory: what a parked unit costs in memory, resident and reserved.
+
+// 2,000 units per iteration, not 10,000: creating 10k threads takes 1.5-3 s on this 2-vCPU VM
+// (~150 µs each), which would blow the claim's time budget; per-unit memory does not depend on
+// the count, and 2,000 threads already reserve 16 GiB of address space.
+constexpr std::size_t kIdleUnits = 2000;
+
+// A parked goroutine or thread has a few frames on its stack: both kinds of unit write the same
+// 256 bytes of locals before they park.
+[[gnu::noinline]] void touch_stack() {
+  volatile unsigned char frame[256];
+  for (unsigned i = 0; i < sizeof frame; ++i)
+    frame[i] = static_cast<unsigned char>(i);
+}
+
+struct Memory {
+  double resident = 0;  ///< bytes, exact (smaps_rollup walks the page tables)
+  double reserved = 0;  ///< bytes of address space (statm size)
+};
+
+/// Reads a /proc file into a stack buffer: no malloc, so the reading itself adds no heap.
+std::string_view read_proc(const char* path, std::array<char, 4096>& buffer) {
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  CB_CHECK(fd >= 0, "cannot open a /proc/self file");
+  std::size_t used = 0;
+  for (;;) {
+    const ssize_t got = read(fd, buffer.data() + used, buffer.size() - 1 - used);
+    if (got <= 0) break;
+    used += static_cast<std::size_t>(got);
+  }
+  close(fd);
+  return {buffer.data(), used};
+}
+
+// statm's resident field is read from per-CPU counters that may lag by up to 64 pages per CPU
+// (kernel 6.2+), megabytes on a big machine; smaps_rollup is exact.
+Memory read_memory() {
+  std::array<char, 4096> buffer{};
+  Memory memory;
+  const std::string_view rollup = read_proc("/proc/self/smaps_rollup", buffer);
+  const auto rss = rollup.find("\nRss:");
+  CB_CHECK(rss != std::string_view::npos, "no Rss line in /proc/self/smaps_rollup");
+  memory.resident = 1024.0 * std::strtod(rollup.data() + rss + 5, nullptr);
+  const std::string_view statm = read_proc("/proc/self/statm", buffer);
+  memory.reserved =
+      static_cast<double>(sysconf(_SC_PAGESIZE)) * std::strtod(std::string(statm).c_str(), nullptr);
+  return memory;
+}
+
+void publish_memory(benchmark::State& state, const Memory& total) {
+  // Summed over iterations; the harness divides by ops (units), so a check sees bytes per unit.
+  state.counters["rss_bytes"] =
+      benchmark::Counter(total.resident, benchmark::Counter::kAvgIterations);
+  state.counters["vm_bytes"] =
+      benchmark::Counter(total.reserved, benchmark::Counter::kAvgIterations);
+}
+
+// kIdleUnits threads with glibc's default stacks (RLIMIT_STACK, 8 MiB here, plus a guard page),
+// each parked on a latch; memory is read when all have parked.
+void BM_IdleMemory_Thread(benchmark::State& state) {
+  claimbench::BenchThread thread(state, kIdleUnits);
+  Memory total;
+  for (auto _ : thread) {
+    std::vector<std::thread> parked;
+    parked.reserve(kIdleUnits);
+    std::latch arrived(static_cast<std::ptrdiff_t>(kIdleUnits));
+    std::latch release(1);
+    std::string failure;
+    const Memory before = read_memory();
+    try {
+      for (std::size_t i = 0; i < kIdleUnits; ++i) {
+        parked.emplace_back([&] {
+          touch_stack();
+          arrived.count_down();
+          release.wait();
+        });
+      }
+    } catch (const std::system_error& error) {
+      failure = std::to_string(parked.size()) + " threads, then: " + error.what();
+    }
+    if (failure.empty()) {
+      arrived.wait();
+      const Memory during = read_memory();
+      total.resident += during.resident - before.resident;
+      total.reserved += during.reserved - before.reserved;
+    }
+    release.count_down();
+    for (auto& t : parked)
+      t.join();
+    if (!failure.empty()) {
+      state.SkipWithError(
+          ("cannot park " + std::to_string(kIdleUnits) + " threads here: created " + failure)
+              .c_str());
+      break;
+    }
+  }
+  publish_memory(state, total);
+}
+
+// kIdleUnits fibers with 2 KiB stacks from a fresh arena, each parked (suspended) after touching
+// its stack; memory is read when all have parked, then each is resumed and runs to its end.
+void BM_IdleMemory_Fiber(benchmark::State& state) {
+  claimbench::BenchThread thread(state, kIdleUnits);
+  bind_context_switch_symbols();
+  Memory total;
+  for (auto _ : thread) {
+    std::vector<ctx::fiber> parked;
+    parked.reserve(kIdleUnits);
+    const Memory before = read_memory();
+    StackArena arena(kIdleUnits);  // counted: the reservation is part of the fibers' cost
+    for (std::size_t i = 0; i < kIdleUnits; ++i) {
+      ctx::fiber unit{std::allocator_arg, ArenaStack{&arena, i}, [](ctx::fiber&& scheduler) {
+                        touch_stack();
+                        scheduler = std::move(scheduler).resume();  // park
+                        return std::move(scheduler);
+                      }};
+      parked.push_back(std::move(unit).resume());  // runs until it parks
+    }
+    const Memory during = read_memory();
+    total.resident += during.resident - before.resident;
+    total.reserved += during.reserved - before.reserved;
+    for (auto& unit : parked)
+      unit = std::move(unit).resume();  // wake: it returns and its stack's canary is checked
+  }
+  publish_memory(state, total);
+}
+
+BENCHMARK(BM_IdleMemory_Thread)->Name("BM_IdleMemory/thread")->UseRealTime();
+BENCHMARK(BM_IdleMemory_Fiber)->Name("BM_IdleMemory/fiber")->UseRealTime();
+
+// ---------------------------------------------------------------------------------------------
+// BM_Oversubscription: k, 4k or 16k CPU-bound threads, always runnable, on the k PUs of the
+// placement; throughput in steady state.
+
+// One unit of work: a dependent xorshift chain, 1-4 µs. No memory traffic, nothing to
+// vectorise, no closed form, so the compiler has to run every step.
+constexpr int kStepsPerUnit = 1024;
+// Each iteration the coordinating thread sleeps this long while the workers run, then reads how
+// many units they finished. The workers never stop in between, so every interval sees the
+// steady state of 1, 4 or 16 runnable threads per PU (a Go program's Ms, each busy running a
+// P). Long, because each wake-up of the coordinator preempts the worker on its PU: one
+// involuntary switch per interval in every variant, 10/s, against the ~50-250/s per PU that
+// time slicing causes at 16 threads per PU.
+constexpr auto kInterval = std::chrono::milliseconds(100);
+// Units one PU finishes in kInterval on a fast core (~1.5 µs a unit). It only scales the manual
+// time Google Benchmark uses to choose its iteration count (at least 1 iteration of 100 ms is
+// enough); ns/op is measured time over units actually done.
+constexpr double kNominalUnitsPerPu = 65536;
+
+[[gnu::always_inline]] inline std::uint64_t work_unit(std::uint64_t x) {
+  for (int i = 0; i < kStepsPerUnit; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+  }
+  return x;
+}
+
+struct Switches {
+  double voluntary = 0;
+  double involuntary = 0;
+};
+
+Switches switches_of(int who) {
+  rusage usage{};
+  getrusage(who, &usage);
+  return {static_cast<double>(usage.ru_nvcsw), static_cast<double>(usage.ru_nivcsw)};
+}
+
+struct alignas(64) WorkerProgress {  // a line per worker: the counters must not false-share
+  std::atomic<std::uint64_t> units{0};
+  std::uint64_t sink = 0;
+};
+
+std::uint64_t units_done(const std::vector<WorkerProgress>& progress) {
+  std::uint64_t sum = 0;
+  for (const auto& worker : progress)
+    sum += worker.units.load(std::memory_order_relaxed);
+  return sum;
+}
+
+void BM_Oversubscription(benchmark::State& state) {
+  const std::size_t pus = placement_pus();
+  const std::size_t workers = pus * static_cast<std::size_t>(state.range(0));
+  const double nominal_units = kNominalUnitsPerPu * static_cast<double>(pus);
+  claimbench::BenchThread thread(state, nominal_units);
+
+  std::atomic<bool> stop{false};
+  std::vector<WorkerProgress> progress(workers);
+  std::vector<std::thread> pool;
+  pool.reserve(workers);
+  for (std::size_t w = 0; w < workers; ++w) {
+    pool.emplace_back([&stop, &progress, w] {
+      claimbench::pin_extra_thread(w);  // wraps: worker w shares PU w mod k
+      WorkerProgress& mine = progress[w];
+      std::uint64_t x = 0x9e3779b97f4a7c15ull + w;
+      std::uint64_t units = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        x = work_unit(x);
+        mine.units.store(++units, std::memory_order_relaxed);  // single writer: no RMW
+      }
+      mine.sink = x;
+    });
+  }
+  // Steady state first: every worker has run (at 16 per PU the last may wait several slices).
+  auto all_started = [&] {
+    for (const auto& worker : progress) {
+      if (worker.units.load(std::memory_order_relaxed) == 0) return false;
+    }
+    return true;
+  };
+  while (!all_started())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+
+  double units_total = 0;
+  double seconds_total = 0;
+  const Switches process_before = switches_of(RUSAGE_SELF);
+  const Switches self_before = switches_of(RUSAGE_THREAD);
+  auto last_time = std::chrono::steady_clock::now();
+  std::uint64_t last_units = units_done(progress);
+  for (auto _ : thread) {
+    std::this_thread::sleep_for(kInterval);
+    const auto now = std::chrono::steady_clock::now();
+    const std::uint64_t units = units_done(progress);
+    const double seconds = std::chrono::duration<double>(now - last_time).count();
+    const double done = static_cast<double>(units - last_units);
+    // Time for nominal_units at the measured rate: ns/op = time / units actually done.
+    state.SetIterationTime(done > 0 ? seconds * nominal_units / done : seconds);
+    units_total += done;
+    seconds_total += seconds;
+    last_time = now;
+    last_units = units;
+  }
+  const Switches process_after = switches_of(RUSAGE_SELF);
+  const Switches self_after = switches_of(RUSAGE_THREAD);
+  stop.store(true, std::memory_order_relaxed);
+  for (auto& worker : pool)
+    worker.join();
+
+  // The workers' switches during the timed loop: the process's minus this thread's own (it
+  // wakes once per interval). Its wake-ups preempt the worker on its PU: one per interval in
+  // every variant, 10/s.
+  const double voluntary = (process_after.voluntary - process_before.voluntary) -
+                           (self_after.voluntary - self_before.voluntary);
+  const double involuntary = (process_after.involuntary - process_before.involuntary) -
+                             (self_after.involuntary - self_before.involuntary);
+  // Scaled so that the harness's division by nominal units per iteration gives switches per
+  // unit of work actually done.
+  const double per_nominal =
+      units_total > 0 ? nominal_units * static_cast<double>(state.iterations()) / units_total : 0.0;
+  state.counters["context_switches"] = benchmark::Counter((voluntary + involuntary) * per_nominal,
+                                                          benchmark::Counter::kAvgIterations);
+  state.counters["involuntary_switches"] =
+      benchmark::Counter(involuntary * per_nominal, benchmark::Counter::kAvgIterations);
+  // Per second of wall time, as a plain value (a check would divide it by ops; none does).
+  state.counters["context_switches_per_s"] =
+      benchmark::Counter(seconds_total > 0 ? (voluntary + involuntary) / seconds_total : 0.0);
+  state.counters["workers"] = benchmark::Counter(static_cast<double>(workers));
+}
+
+// threads_per_pu 1, 4, 16: k, 4k and 16k threads for the k PUs of the placement.
+BENCHMARK(BM_Oversubscription)
+    ->Name("BM_Oversubscription")
+    ->ArgName("threads_per_pu")
+    ->Arg(1)
+    ->Arg(4)
+    ->Arg(16)
+    ->UseManualTime();
+
+}  // namespace
