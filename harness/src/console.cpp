@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -21,10 +22,20 @@ std::string number(double value) {
   return fmt::format("{:.3g}", value);
 }
 
-std::string short_name(const std::string& benchmark) {
-  // "BM_FalseSharing/packed/threads:2" -> "packed/threads:2": the family is in the heading.
+// "BM_FalseSharing/packed/real_time/threads:2" -> "packed/real_time/threads:2" when every
+// variant shares the family; with several families only the "BM_" prefix goes, so the rows of
+// BM_Spawn/thread and BM_IdleMemory/thread stay distinct.
+std::string short_name(const std::string& benchmark, bool one_family) {
   const auto slash = benchmark.find('/');
-  return slash == std::string::npos ? benchmark : benchmark.substr(slash + 1);
+  if (one_family && slash != std::string::npos) return benchmark.substr(slash + 1);
+  return benchmark.rfind("BM_", 0) == 0 ? benchmark.substr(3) : benchmark;
+}
+
+bool one_family(const std::vector<VariantRun>& variants) {
+  auto family = [](const std::string& name) { return name.substr(0, name.find('/')); };
+  return std::all_of(variants.begin(), variants.end(), [&](const VariantRun& v) {
+    return family(v.name) == family(variants.front().name);
+  });
 }
 
 std::string bold(const std::string& text, const Style& style) {
@@ -105,11 +116,11 @@ std::string render_claim(const ClaimRun& run, const Style& style) {
     }
     if (const auto note = run.counters.summary(); !note.empty()) out += "  " + note + "\n";
 
-    std::vector<std::string> columns = run.counters.opened_names();
-    columns.push_back("allocs");
+    const std::vector<std::string> columns = explaining_counters(run);
+    const bool single = one_family(run.variants);
     std::size_t width = 8;
     for (const auto& v : run.variants)
-      width = std::max(width, short_name(v.name).size());
+      width = std::max(width, short_name(v.name, single).size());
     std::vector<std::size_t> widths;
     for (const auto& c : columns)
       widths.push_back(std::max<std::size_t>(10, c.size()));
@@ -122,7 +133,7 @@ std::string render_claim(const ClaimRun& run, const Style& style) {
       out += fmt::format("  {:>{}}", "per op", widths[i]);
     out += "\n";
     for (const auto& v : run.variants) {
-      out += fmt::format("  {:<{}}", short_name(v.name), width);
+      out += fmt::format("  {:<{}}", short_name(v.name, single), width);
       if (!v.skipped.empty()) {
         out += fmt::format("  skipped: {}\n", v.skipped);
         continue;

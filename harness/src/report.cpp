@@ -150,10 +150,12 @@ std::string claim_section(const json& claim, const MachineResults& m, bool rende
     out += fmt::format("- `{}`: {}\n", check.value("id", ""), check.value("reason", ""));
   }
   // The counters that explain the result, per op, next to time.
-  std::vector<std::string> columns;
-  for (const auto& name : counters.value("opened", std::vector<std::string>{}))
-    columns.push_back(name);
-  columns.push_back("allocs");
+  // "explaining" lists the events that opened, allocs and the benchmarks' own counters.
+  std::vector<std::string> columns = counters.value("explaining", std::vector<std::string>{});
+  if (columns.empty()) {  // results written before "explaining" existed
+    columns = counters.value("opened", std::vector<std::string>{});
+    columns.push_back("allocs");
+  }
   out += "\n| variant | ns/op | 95% CI | spread |";
   for (const auto& c : columns)
     out += fmt::format(" {} /op |", c);
@@ -354,9 +356,11 @@ Expected<ReportOutcome> write_report(const std::vector<MachineResults>& machines
 
 std::string render_compare(const std::vector<MachineResults>& machines, const Style& style) {
   std::size_t cell_width = 16;  // as wide as the widest machine label, so none is cut
-  for (const auto& m : machines) cell_width = std::max(cell_width, m.label.size());
+  for (const auto& m : machines)
+    cell_width = std::max(cell_width, m.label.size());
   std::string out = fmt::format("{:<34}", "claim / check");
-  for (const auto& m : machines) out += fmt::format("  {:<{}}", m.label, cell_width);
+  for (const auto& m : machines)
+    out += fmt::format("  {:<{}}", m.label, cell_width);
   out += "\n";
   for (const auto& id : all_claim_ids(machines)) {
     out += id + "\n";

@@ -120,8 +120,7 @@ json claim_json(const ClaimRun& run) {
     unavailable.push_back({{"event", u.event}, {"reason", u.reason}});
   }
   const auto opened = run.counters.opened_names();
-  std::vector<std::string> counter_names = opened;
-  counter_names.push_back("allocs");
+  std::vector<std::string> counter_names = explaining_counters(run);
   counter_names.push_back("alloc_bytes");
   json variants = json::array();
   for (const auto& variant : run.variants)

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "claimbench/probe.hpp"
@@ -104,6 +105,27 @@ const VariantRun* ClaimRun::find(const std::string& name) const {
     if (variant.name == name) return &variant;
   }
   return nullptr;
+}
+
+std::vector<std::string> explaining_counters(const ClaimRun& run) {
+  std::vector<std::string> out = run.counters.opened_names();
+  out.push_back("allocs");
+  std::set<std::string> own;
+  for (const auto& variant : run.variants) {
+    for (const auto& rep : variant.repetitions) {
+      for (const auto& [name, value] : rep.counters) {
+        // Per-thread values ("t0/pu"), bookkeeping and Google Benchmark's rates are not columns.
+        if (name.find('/') != std::string::npos || name == "ops_per_iter" ||
+            name == "items_per_second" || name == "alloc_bytes" ||
+            std::find(out.begin(), out.end(), name) != out.end()) {
+          continue;
+        }
+        own.insert(name);
+      }
+    }
+  }
+  out.insert(out.end(), own.begin(), own.end());
+  return out;
 }
 
 std::vector<std::string> list_benchmarks(const std::string& filter) {

@@ -73,6 +73,10 @@ struct ClaimRun {
   const VariantRun* find(const std::string& name) const;
 };
 
+/// The counters that explain a claim's result, in table order: the events that opened, allocs,
+/// then the benchmarks' own counters (CAS failures, wait percentiles, RSS, ...), per op.
+std::vector<std::string> explaining_counters(const ClaimRun& run);
+
 /// Names of the built benchmarks that match a Google Benchmark filter regex.
 std::vector<std::string> list_benchmarks(const std::string& filter);
 
