@@ -1,5 +1,7 @@
 #include "claimbench/counters.hpp"
 
+#include "claimbench/machine.hpp"
+
 #include <fmt/format.h>
 #include <perfmon/pfmlib_perf_event.h>
 #include <sys/ioctl.h>
@@ -39,15 +41,6 @@ int read_paranoid() {
   int value = -99;
   in >> value;
   return in ? value : -99;
-}
-
-bool cpu_reports_hypervisor() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("flags", 0) == 0) return line.find(" hypervisor") != std::string::npos;
-  }
-  return false;
 }
 
 std::string open_failure(int err, bool hypervisor, int paranoid) {

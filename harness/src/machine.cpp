@@ -37,15 +37,6 @@ std::string human_bytes(unsigned long long bytes) {
   return fmt::format("{} B", bytes);
 }
 
-bool cpuinfo_has_hypervisor_flag() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("flags", 0) == 0) return line.find(" hypervisor") != std::string::npos;
-  }
-  return false;
-}
-
 }  // namespace
 
 Machine describe_machine(const Topology& topology) {
@@ -66,7 +57,7 @@ Machine describe_machine(const Topology& topology) {
     m.architecture = names.machine;
     m.hostname = names.nodename;
   }
-  m.virtualised = cpuinfo_has_hypervisor_flag();
+  m.virtualised = cpu_reports_hypervisor();
   if (m.virtualised) m.hypervisor_vendor = first_line("/sys/class/dmi/id/sys_vendor");
   m.governor = first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
   if (m.governor.empty()) m.governor = "n/a";
@@ -89,6 +80,15 @@ Machine describe_machine(const Topology& topology) {
       std::hash<std::string>{}(fmt::format("{}|{}|{}", m.cpu_model, m.pus, m.hostname));
   m.id = fmt::format("{:08x}", static_cast<std::uint32_t>(hash ^ (hash >> 32)));
   return m;
+}
+
+bool cpu_reports_hypervisor() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("flags", 0) == 0) return line.find(" hypervisor") != std::string::npos;
+  }
+  return false;
 }
 
 std::string machine_line(const Machine& m) {

@@ -183,6 +183,31 @@ std::string claim_section(const json& claim, const MachineResults& m, bool rende
   return out + "\n";
 }
 
+// The union of the check ids any machine recorded for a claim, in first-seen order.
+std::vector<std::string> check_ids(const std::vector<MachineResults>& machines,
+                                   const std::string& claim_id) {
+  std::vector<std::string> ids;
+  for (const auto& m : machines) {
+    if (const json* c = m.claim(claim_id)) {
+      for (const auto& check : (*c)["checks"]) {
+        const std::string id = check["id"];
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      }
+    }
+  }
+  return ids;
+}
+
+const json* find_check(const MachineResults& m, const std::string& claim_id,
+                       const std::string& check_id) {
+  if (const json* c = m.claim(claim_id)) {
+    for (const auto& check : (*c)["checks"]) {
+      if (check["id"] == check_id) return &check;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 json claim_chart_spec(const json& claim, const MachineResults& m) {
@@ -281,27 +306,11 @@ Expected<ReportOutcome> write_report(const std::vector<MachineResults>& machines
     index += "---|";
   index += "\n";
   for (const auto& id : ids) {
-    // The rows are the union of the checks any machine recorded for this claim.
-    std::vector<std::string> checks;
-    for (const auto& m : machines) {
-      if (const json* c = m.claim(id)) {
-        for (const auto& check : (*c)["checks"]) {
-          const std::string check_id = check["id"];
-          if (std::find(checks.begin(), checks.end(), check_id) == checks.end())
-            checks.push_back(check_id);
-        }
-      }
-    }
-    for (const auto& check_id : checks) {
+    for (const auto& check_id : check_ids(machines, id)) {
       index += fmt::format("| [{}]({}.md) | {} |", id, id, check_id);
       for (const auto& m : machines) {
-        std::string cell = "–";
-        if (const json* c = m.claim(id)) {
-          for (const auto& check : (*c)["checks"]) {
-            if (check["id"] == check_id) cell = verdict_cell(check);
-          }
-        }
-        index += fmt::format(" {} |", cell);
+        const json* check = find_check(m, id, check_id);
+        index += fmt::format(" {} |", check != nullptr ? verdict_cell(*check) : "–");
       }
       index += "\n";
     }
@@ -364,29 +373,13 @@ std::string render_compare(const std::vector<MachineResults>& machines, const St
   out += "\n";
   for (const auto& id : all_claim_ids(machines)) {
     out += id + "\n";
-    std::vector<std::string> checks;
-    for (const auto& m : machines) {
-      if (const json* c = m.claim(id)) {
-        for (const auto& check : (*c)["checks"]) {
-          if (std::find(checks.begin(), checks.end(), check["id"]) == checks.end())
-            checks.push_back(check["id"]);
-        }
-      }
-    }
-    for (const auto& check_id : checks) {
+    for (const auto& check_id : check_ids(machines, id)) {
       std::vector<std::string> cells;
       std::set<std::string> verdicts;
       for (const auto& m : machines) {
-        std::string cell = "–";
-        if (const json* c = m.claim(id)) {
-          for (const auto& check : (*c)["checks"]) {
-            if (check["id"] == check_id) {
-              cell = verdict_cell(check);
-              verdicts.insert(check.value("verdict", ""));
-            }
-          }
-        }
-        cells.push_back(cell);
+        const json* check = find_check(m, id, check_id);
+        cells.push_back(check != nullptr ? verdict_cell(*check) : "–");
+        if (check != nullptr) verdicts.insert(check->value("verdict", ""));
       }
       const bool differs = verdicts.size() > 1;
       std::string line = fmt::format("{} {:<31}", differs ? "≠" : " ", check_id);
@@ -414,29 +407,13 @@ std::string compare_markdown(const std::vector<MachineResults>& machines,
     out += "---|";
   out += "\n";
   for (const auto& id : all_claim_ids(machines)) {
-    std::vector<std::string> checks;
-    for (const auto& m : machines) {
-      if (const json* c = m.claim(id)) {
-        for (const auto& check : (*c)["checks"]) {
-          if (std::find(checks.begin(), checks.end(), check["id"]) == checks.end())
-            checks.push_back(check["id"]);
-        }
-      }
-    }
-    for (const auto& check_id : checks) {
+    for (const auto& check_id : check_ids(machines, id)) {
       std::set<std::string> verdicts;
       out += fmt::format("| {} | {} |", id, check_id);
       for (const auto& m : machines) {
-        std::string cell = "–";
-        if (const json* c = m.claim(id)) {
-          for (const auto& check : (*c)["checks"]) {
-            if (check["id"] == check_id) {
-              cell = verdict_cell(check);
-              verdicts.insert(check.value("verdict", ""));
-            }
-          }
-        }
-        out += fmt::format(" {} |", cell);
+        const json* check = find_check(m, id, check_id);
+        out += fmt::format(" {} |", check != nullptr ? verdict_cell(*check) : "–");
+        if (check != nullptr) verdicts.insert(check->value("verdict", ""));
       }
       out += fmt::format(" {} |\n", verdicts.size() > 1 ? "**yes**" : "");
     }

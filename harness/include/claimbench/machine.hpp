@@ -33,6 +33,9 @@ struct Machine {
 
 Machine describe_machine(const Topology& topology);
 
+/// Whether /proc/cpuinfo's flags include "hypervisor" (the CPU says it runs in a VM).
+bool cpu_reports_hypervisor();
+
 /// One line: "AMD EPYC 7B13, 2 PUs / 2 cores / 1 package, L2 512 KiB, L3 32 MiB, KVM guest".
 std::string machine_line(const Machine& machine);
 
