@@ -9,8 +9,9 @@
 //    dirty map get rebuilt and promoted over and over).
 //  - BM_RunQueues: N workers running tiny tasks that spawn tasks, from one mutex-protected deque
 //    (GlobalQueuePool) vs Go-style per-worker rings with steal-half (WorkStealingPool).
-//  - BM_WorkerPool: 10k tiny tasks as a std::thread each vs a fixed pool of N workers on one
-//    queue, plus the Go-shaped alternative: one task spawning 10k tasks onto the work-stealing
+//  - BM_WorkerPool: 10k tiny tasks as a std::thread each vs a fixed pool of N workers ranging
+//    over one Go-style jobs channel (spin-then-park, and park-at-once as plain OS threads would),
+//    plus the Go-shaped alternative: one task spawning 10k tasks onto the work-stealing
 //    scheduler (what `go f(item)` per item does, minus the goroutine's own setup).
 //
 // Disassembly (objdump -d --no-show-raw-insn build/release/bench | c++filt, g++ 12 -O3, x86-64),
@@ -25,10 +26,12 @@
 //    calls to SyncMap::store / load / erase. The loaded value and the found flag reach
 //    DoNotOptimize, so no lookup is dropped or hoisted out of the loop.
 //  - The pool benchmarks time queue operations (locked deque push/pop, ring push/pop with the
-//    `lock cmpxchg` on head) called through the task's function pointer: nothing to hoist.
+//    `lock cmpxchg` on head, channel send/recv under its mutex) around tasks called through a
+//    function pointer: nothing the compiler could hoist or merge.
 #include <sched.h>
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -39,6 +42,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analogues/channel.hpp"
 #include "analogues/sync_map.hpp"
 #include "analogues/work_stealing_pool.hpp"
 #include "claimbench/bench.hpp"
@@ -359,7 +363,9 @@ CLAIMBENCH_SYNC_MAP_WORKLOAD(ChurnNew, "churn-new");
 // workers when one runs dry.
 
 constexpr int kSpawnersPerWorker = 4;
-constexpr uint64_t kTasksPerIteration = 1 << 16;  // ~65k tasks: iteration overhead < 1%
+// Tasks per worker per iteration: enough that waking the workers at the start of an iteration
+// and parking them at the end (futex round trips, tens of µs) stay a small share of it.
+constexpr uint64_t kTasksPerWorker = 1 << 15;
 
 template <class Pool>
 struct Spawner {
@@ -393,7 +399,7 @@ void BM_RunQueues(benchmark::State& state) {
   const int workers = kWorkers == 0 ? workers_for_cores() : kWorkers;
   const int spawners = kSpawnersPerWorker * workers;
   // A spawner with count c runs 2c + 1 tasks (c + 1 times itself, c leaves).
-  const uint64_t count = kTasksPerIteration / (2 * static_cast<uint64_t>(spawners));
+  const uint64_t count = kTasksPerWorker / (2 * kSpawnersPerWorker);
   const uint64_t tasks = static_cast<uint64_t>(spawners) * (2 * count + 1);
   Pool pool(workers, pin_worker);
   std::vector<Spawner<Pool>> seeds(static_cast<std::size_t>(spawners));
@@ -477,42 +483,97 @@ void BM_WorkerPool_ThreadPerTask(benchmark::State& state) {
   if (thread.pu() >= 0) claimbench::pin_extra_thread(0);  // back to its own PU (PU 0 of the run)
 }
 
-// A producer running inside the pool submits the 10k tasks, as a Go producer goroutine would
-// send them into the jobs channel (or spawn them); the benchmark thread only starts it and
-// waits.
-template <class Pool>
-struct Producer {
-  Pool* pool = nullptr;
+// Go's worker pool as the seed writes it (002 Q17): N goroutines ranging over one buffered jobs
+// channel, completion counted down like a WaitGroup, the coordinator told through a done
+// channel. The channel is claimbench::go::Channel: Go's hchan design (one lock, FIFO waiter
+// queues, direct hand-off to a parked receiver). WaitPolicy::spin_then_park waits as goroutines
+// do (spin briefly, then park); WaitPolicy::block parks on a futex at once, as plain OS threads
+// on a condition variable would. Workers live across iterations and are pinned one per PU.
+class ChannelPool {
+ public:
+  // Buffered for the whole batch, as in the usual form `jobs := make(chan Job, len(items))`: the
+  // producer never blocks, so it does not sit on a PU a worker needs while the batch drains.
+  static constexpr std::size_t kJobsBuffer = kPoolTasks;
+
+  ChannelPool(int workers, claimbench::go::WaitPolicy policy)
+      : jobs_(kJobsBuffer, policy), done_(1, policy) {
+    threads_.reserve(static_cast<std::size_t>(workers));
+    for (int i = 0; i < workers; ++i) {
+      threads_.emplace_back([this, i] {
+        pin_worker(i);
+        while (const auto task = jobs_.recv()) {  // `for j := range jobs`
+          task->run();
+          if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) done_.send(true);
+        }
+      });
+    }
+  }
+  ChannelPool(const ChannelPool&) = delete;
+  ChannelPool& operator=(const ChannelPool&) = delete;
+  ~ChannelPool() {
+    jobs_.close();
+    for (auto& t : threads_)
+      t.join();
+  }
+
+  // The calling thread is the producer: it sends every task, then waits for the last to finish.
+  void run_batch(int tasks) {
+    remaining_.store(tasks, std::memory_order_relaxed);  // ordered before any recv by the lock
+    for (int i = 0; i < tasks; ++i)
+      jobs_.send({&tiny_task, reinterpret_cast<void*>(static_cast<std::uintptr_t>(i))});
+    done_.recv();
+  }
+
+ private:
+  claimbench::go::Channel<claimbench::go::Task> jobs_;
+  claimbench::go::Channel<bool> done_;
+  alignas(64) std::atomic<int> remaining_{0};
+  std::vector<std::thread> threads_;
 };
 
-template <class Pool>
+template <claimbench::go::WaitPolicy kPolicy>
+void BM_WorkerPool_Pool(benchmark::State& state) {
+  const int n = workers_for_cores();
+  ChannelPool pool(n, kPolicy);
+  claimbench::BenchThread thread(state, kPoolTasks);
+  for (auto _ : thread) {
+    pool.run_batch(kPoolTasks);
+  }
+  state.counters["workers"] = n;
+}
+
+// go-spawn: a producer task on the Go-style work-stealing scheduler submits the 10k tasks, each
+// a new entry on its own worker's ring, spilling to the global queue and stolen by the others:
+// `go process(it)` per item from a goroutine, without the cost of creating the goroutine itself.
+struct Producer {
+  WorkStealingPool* pool = nullptr;
+};
+
 void producer_task(void* arg) {
-  Pool* pool = static_cast<Producer<Pool>*>(arg)->pool;
+  WorkStealingPool* pool = static_cast<Producer*>(arg)->pool;
   for (int i = 0; i < kPoolTasks; ++i)
     pool->submit(&tiny_task, reinterpret_cast<void*>(static_cast<std::uintptr_t>(i)));
 }
 
-// pool: N long-lived workers on one locked queue (Go: N goroutines ranging over a jobs
-// channel). go-spawn: the same producer on the work-stealing scheduler, every task a new
-// queue entry on the producer's own ring, spilling to the global queue and stolen by the
-// others (Go: `go process(it)` per item, without the cost of creating the goroutine itself).
-template <class Pool>
-void BM_WorkerPool_Pool(benchmark::State& state) {
+void BM_WorkerPool_GoSpawn(benchmark::State& state) {
   const int n = workers_for_cores();
-  Pool pool(n, pin_worker);
-  Producer<Pool> producer{&pool};
+  WorkStealingPool pool(n, pin_worker);
+  Producer producer{&pool};
   claimbench::BenchThread thread(state, kPoolTasks);
   for (auto _ : thread) {
-    pool.submit(&producer_task<Pool>, &producer);
+    pool.submit(&producer_task, &producer);
     pool.wait_idle();
   }
   state.counters["workers"] = n;
 }
 
 BENCHMARK(BM_WorkerPool_ThreadPerTask)->Name("BM_WorkerPool/thread-per-task")->UseRealTime();
-BENCHMARK_TEMPLATE(BM_WorkerPool_Pool, GlobalQueuePool)->Name("BM_WorkerPool/pool")->UseRealTime();
-BENCHMARK_TEMPLATE(BM_WorkerPool_Pool, WorkStealingPool)
-    ->Name("BM_WorkerPool/go-spawn")
+BENCHMARK_TEMPLATE(BM_WorkerPool_Pool, claimbench::go::WaitPolicy::spin_then_park)
+    ->Name("BM_WorkerPool/pool")
     ->UseRealTime();
+BENCHMARK_TEMPLATE(BM_WorkerPool_Pool, claimbench::go::WaitPolicy::block)
+    ->Name("BM_WorkerPool/pool-os-block")
+    ->UseRealTime();
+BENCHMARK(BM_WorkerPool_GoSpawn)->Name("BM_WorkerPool/go-spawn")->UseRealTime();
 
 }  // namespace
