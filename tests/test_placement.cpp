@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include <fmt/format.h>
+
+#include "claimbench/claims.hpp"
 #include "claimbench/placement.hpp"
 #include "claimbench/runner.hpp"
 
@@ -127,4 +130,25 @@ TEST_CASE("policy names parse, unknown ones are named", "[placement]") {
   auto bad = parse_policy("scatter");
   REQUIRE_FALSE(bad.has_value());
   CHECK_THAT(bad.error().message, Catch::Contains("unknown placement 'scatter'"));
+}
+
+TEST_CASE("claims needing more cores are skipped here and run on the 16-core topology",
+          "[placement][claims]") {
+  auto catalog = load_catalog(CLAIMBENCH_SOURCE_DIR "/claims");
+  REQUIRE(catalog.has_value());
+  const Topology here = load("topo-this-machine.xml");
+  const Topology big = load("topo-2s8c-smt2.xml");
+  int needing_more = 0;
+  for (const auto& claim : catalog->claims) {
+    INFO(claim.id);
+    CHECK_FALSE(cannot_run(claim, big).has_value());
+    if (claim.requires_cores > 2) {
+      ++needing_more;
+      CHECK(cannot_run(claim, here) ==
+            fmt::format("needs {} cores; this machine has 2", claim.requires_cores));
+    } else {
+      CHECK_FALSE(cannot_run(claim, here).has_value());
+    }
+  }
+  CHECK(needing_more >= 1);  // local-run-queues needs 4 cores: 2 vCPUs cannot judge it
 }
