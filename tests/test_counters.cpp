@@ -83,7 +83,13 @@ TEST_CASE("page-faults counts about one fault per page touched", "[counters]") {
   munmap(memory, pages * page);
   REQUIRE(values.size() == 1);
   CHECK(values[0] >= pages);
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  // Sanitizers map shadow memory for every page the program touches (TSan 4 bytes per byte,
+  // ASan 1 per 8), and those faults land in the same counter: only the lower bound is exact.
+  CHECK(values[0] <= pages * 8);
+#else
   CHECK(values[0] <= pages + 32);
+#endif
   CHECK(group->running_fraction() == Approx(1.0));
 }
 
