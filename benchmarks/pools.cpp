@@ -11,6 +11,8 @@
 //    and no call; the 64-byte memset as above.
 //  - ObjectPool/mutex-pool: pthread_mutex_lock / unlock around a vector pop_back and push_back,
 //    twice per op.
+//  - ObjectPool/jemalloc, tcmalloc: the new-delete loop with the allocator's entry points called
+//    through function pointers; not built into this binary where the libraries are missing.
 //  - ObjectPool/retention-*: a memory claim, not a timing one; fill() emits its one store per
 //    4 KiB page (DoNotOptimize on the data pointer), so the pages really become resident.
 //  - AllocatorCache/*: the loop calls the allocator through the function pointers it was given
