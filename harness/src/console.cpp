@@ -156,8 +156,10 @@ std::string render_claim(const ClaimRun& run, const Style& style) {
   }
   out += "\n";
   for (std::size_t i = 0; i < claim.checks.size() && i < run.checks.size(); ++i) {
-    out += fmt::format("  {} {:<24} {}\n", verdict_text(run.checks[i].verdict, style),
-                       claim.checks[i].id, run.checks[i].reason);
+    // What the check says (in the claim file's words, naming any known C++/Go difference), then
+    // the numbers that decided it.
+    out += fmt::format("  {} {:<24} {}\n{:>16}{}\n", verdict_text(run.checks[i].verdict, style),
+                       claim.checks[i].id, claim.checks[i].says, "", run.checks[i].reason);
   }
   return out;
 }
