@@ -5,9 +5,9 @@
 // 512-byte snapshot; one op in 1000 is a write (w1000) or none is (w0). A short read loads one
 // value inside the read lock; a long read sums the snapshot's 64 words kLongPasses times
 // (about 1 µs here) inside it. Locks:
-//   mutex          std::mutex (glibc: one CAS, then futex sleep; no spinning)
-//   mutex-spin     glibc's adaptive mutex: spins up to ~100 tries before the futex, as Go's
-//                  sync.Mutex spins (4 × 30 PAUSE) before it parks; the Go-like mutex
+//   mutex          std::mutex (glibc: a PLT call, one CAS, then futex sleep; no spinning)
+//   gomutex        claimbench::go::SpinParkMutex: Go's sync.Mutex in normal mode, inline CAS to
+//                  lock and atomic add to unlock, 4 × 30 PAUSE of spinning before it parks
 //   shared-mutex   std::shared_mutex (glibc pthread_rwlock_t)
 //   gorw           claimbench::go::GoRWMutex, a port of Go's sync.RWMutex
 //   cow            copy-on-write snapshot behind std::atomic<const Snapshot*>: a read is one
@@ -42,12 +42,12 @@
 //    pthread_mutex_unlock@plt`}.
 //  - BM_RWMutex gorw short: `lock xadd` (RLock), `mov` of word[0] from the data line, `lock subl`
 //    (RUnlock; GCC folds fetch_sub + sign test), both RMWs on the reader-count line.
+//  - BM_RWMutex gomutex short: `lock cmpxchg` (Lock), the same `mov`, `lock subl` (Unlock),
+//    lock_slow/unlock_slow out of line: the same shape and count of RMWs as gorw's read.
 //  - BM_RWMutex cow short: `mov (%rbx),%rax; mov (%rax),%rax` per op: the pointer load and the
 //    value load, no lock prefix anywhere in the loop.
 //  - BM_RWMutex long reads: inside the lock, 64 passes of `add (%rax),%rdx` over the 64 words:
 //    scalar, a dependent chain, each word reloaded from the shared snapshot every pass.
-#include <pthread.h>
-
 #include <array>
 #include <atomic>
 #include <cstddef>
@@ -60,6 +60,7 @@
 
 #include "analogues/once.hpp"
 #include "analogues/rwmutex.hpp"
+#include "analogues/spin_park_mutex.hpp"
 #include "claimbench/bench.hpp"
 
 namespace {
@@ -109,22 +110,6 @@ struct LongRead {
     }
     return sum;
   }
-};
-
-// glibc's adaptive mutex (PTHREAD_MUTEX_ADAPTIVE_NP): spin, then park on a futex. The closest
-// off-the-shelf match to Go's sync.Mutex, which spins briefly before it parks the goroutine.
-class SpinThenParkMutex {
- public:
-  SpinThenParkMutex() = default;
-  SpinThenParkMutex(const SpinThenParkMutex&) = delete;
-  SpinThenParkMutex& operator=(const SpinThenParkMutex&) = delete;
-  ~SpinThenParkMutex() { pthread_mutex_destroy(&mu_); }
-  void lock() { pthread_mutex_lock(&mu_); }
-  bool try_lock() { return pthread_mutex_trylock(&mu_) == 0; }
-  void unlock() { pthread_mutex_unlock(&mu_); }
-
- private:
-  pthread_mutex_t mu_ = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
 };
 
 // Per-thread tallies published as counters.
@@ -299,7 +284,7 @@ void BM_RWMutex(benchmark::State& state) {
 }
 
 using MutexLock = Exclusive<std::mutex>;
-using SpinLock = Exclusive<SpinThenParkMutex>;
+using GoMutexLock = Exclusive<claimbench::go::SpinParkMutex>;
 using SharedMutexLock = ReadWrite<std::shared_mutex>;
 using GoRWLock = ReadWrite<claimbench::go::GoRWMutex>;
 
@@ -315,8 +300,8 @@ void two(benchmark::internal::Benchmark* b) {
 BENCHMARK_TEMPLATE(BM_RWMutex, MutexLock, ShortRead, false)
     ->Name("BM_RWMutex/mutex/short/w0")
     ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, SpinLock, ShortRead, false)
-    ->Name("BM_RWMutex/mutex-spin/short/w0")
+BENCHMARK_TEMPLATE(BM_RWMutex, GoMutexLock, ShortRead, false)
+    ->Name("BM_RWMutex/gomutex/short/w0")
     ->Apply(one_and_two);
 BENCHMARK_TEMPLATE(BM_RWMutex, SharedMutexLock, ShortRead, false)
     ->Name("BM_RWMutex/shared-mutex/short/w0")
@@ -334,8 +319,8 @@ BENCHMARK_TEMPLATE(BM_RWMutex, CowSharedPtr, ShortRead, false)
 BENCHMARK_TEMPLATE(BM_RWMutex, MutexLock, ShortRead, true)
     ->Name("BM_RWMutex/mutex/short/w1000")
     ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, SpinLock, ShortRead, true)
-    ->Name("BM_RWMutex/mutex-spin/short/w1000")
+BENCHMARK_TEMPLATE(BM_RWMutex, GoMutexLock, ShortRead, true)
+    ->Name("BM_RWMutex/gomutex/short/w1000")
     ->Apply(two);
 BENCHMARK_TEMPLATE(BM_RWMutex, SharedMutexLock, ShortRead, true)
     ->Name("BM_RWMutex/shared-mutex/short/w1000")
@@ -353,8 +338,8 @@ BENCHMARK_TEMPLATE(BM_RWMutex, CowSharedPtr, ShortRead, true)
 BENCHMARK_TEMPLATE(BM_RWMutex, MutexLock, LongRead, false)
     ->Name("BM_RWMutex/mutex/long/w0")
     ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, SpinLock, LongRead, false)
-    ->Name("BM_RWMutex/mutex-spin/long/w0")
+BENCHMARK_TEMPLATE(BM_RWMutex, GoMutexLock, LongRead, false)
+    ->Name("BM_RWMutex/gomutex/long/w0")
     ->Apply(one_and_two);
 BENCHMARK_TEMPLATE(BM_RWMutex, SharedMutexLock, LongRead, false)
     ->Name("BM_RWMutex/shared-mutex/long/w0")
@@ -369,8 +354,8 @@ BENCHMARK_TEMPLATE(BM_RWMutex, CowPointer, LongRead, false)
 BENCHMARK_TEMPLATE(BM_RWMutex, MutexLock, LongRead, true)
     ->Name("BM_RWMutex/mutex/long/w1000")
     ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, SpinLock, LongRead, true)
-    ->Name("BM_RWMutex/mutex-spin/long/w1000")
+BENCHMARK_TEMPLATE(BM_RWMutex, GoMutexLock, LongRead, true)
+    ->Name("BM_RWMutex/gomutex/long/w1000")
     ->Apply(two);
 BENCHMARK_TEMPLATE(BM_RWMutex, SharedMutexLock, LongRead, true)
     ->Name("BM_RWMutex/shared-mutex/long/w1000")
