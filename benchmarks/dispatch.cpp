@@ -13,7 +13,8 @@
 // BM_TypeSwitch: a switch over 8 types hit on its first or its last case, written three ways: a
 // chain of dynamic_cast (walks the class hierarchy in libstdc++ per test), a chain of typeid
 // compares (one type-word compare per test, as the seed describes Go's switch), and
-// std::variant + std::visit (dispatch by the stored index).
+// std::variant + std::visit (dispatch by the stored index). The case hit is data: first and last
+// run the same compiled loop of their form.
 //
 // BM_Generics: sort 64K int32 copied from a fixed shuffled source each iteration, with std::sort
 // and an inlined `<` (monomorphised), std::sort calling its comparator through a function
@@ -42,6 +43,8 @@
 //    are local), so no strcmp runs: 8 compares for the last case, 1 for the first.
 //  - visit: per switch `cmpb $0x7,0x4(%rax)` (valueless check), the index byte loaded and
 //    `jmp *%rdx` through a jump table: the same instructions for every alternative.
+//  - one BM_TypeSwitch body per form (no .constprop clones: noipa), so first and last differ
+//    only in the objects' dynamic type.
 //  - std-sort: __introsort_loop<_Iter_less_iter> compares inline (cmp/jl in the partition loop).
 //    fnptr-sort: the same algorithm with `call *` at each of 11 compare sites. std-function-sort:
 //    `call *%rax` through the std::function's invoker. qsort: a call into glibc's qsort (merge
@@ -266,26 +269,37 @@ using AnyValue = VariantOf<Cases>::type;
 
 enum class Switch { dyncast, type_id, visit };
 
-// Objects all of one case, so the branch pattern is constant (as a hot Go switch that keeps
-// seeing one type): the cost measured is the tests done before the match, not mispredictions.
-template <int K>
-std::vector<std::unique_ptr<Node>> make_nodes() {
-  std::vector<std::unique_ptr<Node>> nodes;
-  for (int i = 0; i < kSwitchesPerIteration; ++i) {
-    nodes.push_back(std::make_unique<Case<K>>());
-    nodes.back()->value = i;
-  }
-  return nodes;
+// Builders for a case chosen at run time: index -> Case<K> / Value<K>.
+template <int... K>
+std::unique_ptr<Node> make_node(int which, std::integer_sequence<int, K...>) {
+  std::unique_ptr<Node> node;
+  static_cast<void>(((which == K ? (node = std::make_unique<Case<K>>(), true) : false) || ...));
+  return node;
+}
+template <int... K>
+AnyValue make_value(int which, int value, std::integer_sequence<int, K...>) {
+  AnyValue any;
+  static_cast<void>(((which == K ? (any = Value<K>{value}, true) : false) || ...));
+  return any;
 }
 
-template <Switch kForm, int kCase>
-void BM_TypeSwitch(benchmark::State& state) {
-  auto owned = make_nodes<kCase>();
+// One instance per form: the case hit is data (`which`), not a template parameter, so the first
+// and the last case run the very same machine code and differ only in the objects' type. (With
+// the case as a template parameter each pair ran two separately compiled loops, and std::visit's
+// first and last differed by 1.5x from code layout alone.) All objects are of one case, so the
+// branch pattern is constant (a hot switch that keeps seeing one type): the cost measured is the
+// tests done before the match, not mispredictions. noipa: GCC would otherwise clone the function
+// for each constant `which` (IPA-CP) and compile two loops again.
+template <Switch kForm>
+[[gnu::noipa]] void BM_TypeSwitch(benchmark::State& state, int which) {
+  std::vector<std::unique_ptr<Node>> owned;
   std::vector<const Node*> nodes;
   std::vector<AnyValue> values;
-  for (const auto& node : owned) {
-    nodes.push_back(node.get());
-    values.emplace_back(std::in_place_index<kCase>, Value<kCase>{node->value});
+  for (int i = 0; i < kSwitchesPerIteration; ++i) {
+    owned.push_back(make_node(which, Cases{}));
+    owned.back()->value = i;
+    nodes.push_back(owned.back().get());
+    values.push_back(make_value(which, i, Cases{}));
   }
 
   const auto one = [&](std::size_t i) {
@@ -293,9 +307,9 @@ void BM_TypeSwitch(benchmark::State& state) {
     if constexpr (kForm == Switch::type_id) return switch_typeid(nodes[i], Cases{});
     if constexpr (kForm == Switch::visit) return switch_visit(values[i]);
   };
-  // Each form must take the arm of the case it was given.
+  // Each form must take the arm of the case it was given (handle<K> adds K*7+1).
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (one(i) != handle<kCase>(static_cast<int>(i))) {
+    if (one(i) != static_cast<int>(i) + which * 7 + 1) {
       state.SkipWithError("the switch took the wrong arm");
       return;
     }
@@ -310,14 +324,26 @@ void BM_TypeSwitch(benchmark::State& state) {
   }
 }
 
+void BM_TypeSwitch_Dyncast(benchmark::State& state, int which) {
+  BM_TypeSwitch<Switch::dyncast>(state, which);
+}
+void BM_TypeSwitch_Typeid(benchmark::State& state, int which) {
+  BM_TypeSwitch<Switch::type_id>(state, which);
+}
+void BM_TypeSwitch_Visit(benchmark::State& state, int which) {
+  BM_TypeSwitch<Switch::visit>(state, which);
+}
+
 constexpr int kFirst = 0;
 constexpr int kLast = kCases - 1;
-BENCHMARK_TEMPLATE(BM_TypeSwitch, Switch::dyncast, kFirst)->Name("BM_TypeSwitch/dyncast/first");
-BENCHMARK_TEMPLATE(BM_TypeSwitch, Switch::dyncast, kLast)->Name("BM_TypeSwitch/dyncast/last");
-BENCHMARK_TEMPLATE(BM_TypeSwitch, Switch::type_id, kFirst)->Name("BM_TypeSwitch/typeid/first");
-BENCHMARK_TEMPLATE(BM_TypeSwitch, Switch::type_id, kLast)->Name("BM_TypeSwitch/typeid/last");
-BENCHMARK_TEMPLATE(BM_TypeSwitch, Switch::visit, kFirst)->Name("BM_TypeSwitch/visit/first");
-BENCHMARK_TEMPLATE(BM_TypeSwitch, Switch::visit, kLast)->Name("BM_TypeSwitch/visit/last");
+// clang-format off
+BENCHMARK_CAPTURE(BM_TypeSwitch_Dyncast, first, kFirst)->Name("BM_TypeSwitch/dyncast/first");
+BENCHMARK_CAPTURE(BM_TypeSwitch_Dyncast, last, kLast)->Name("BM_TypeSwitch/dyncast/last");
+BENCHMARK_CAPTURE(BM_TypeSwitch_Typeid, first, kFirst)->Name("BM_TypeSwitch/typeid/first");
+BENCHMARK_CAPTURE(BM_TypeSwitch_Typeid, last, kLast)->Name("BM_TypeSwitch/typeid/last");
+BENCHMARK_CAPTURE(BM_TypeSwitch_Visit, first, kFirst)->Name("BM_TypeSwitch/visit/first");
+BENCHMARK_CAPTURE(BM_TypeSwitch_Visit, last, kLast)->Name("BM_TypeSwitch/visit/last");
+// clang-format on
 
 // ---- BM_Generics -----------------------------------------------------------------------------
 
