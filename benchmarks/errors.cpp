@@ -50,6 +50,14 @@ namespace {
 #define CB_SCALAR_BUILD [[gnu::noinline]]
 #endif
 
+// noipa: a call GCC may not inline, clone for constant arguments, or analyse as pure. Clang has
+// no such attribute; noinline is the nearest.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CB_NOIPA [[gnu::noipa]]
+#else
+#define CB_NOIPA [[gnu::noinline]]
+#endif
+
 // ---- BM_Errors -------------------------------------------------------------------------------
 
 constexpr int kCallsPerIteration = 16;  // one op = one top-level call
@@ -64,47 +72,47 @@ struct ParseError {  // small, no message: the throw's cost is the unwinding, no
 // interprocedural constant propagation, so each level really calls the next and really checks.
 
 // panic/recover: the leaf throws; the middle frames carry no checks (zero-cost happy path).
-[[gnu::noipa]] int leaf_throw(int x) {
+CB_NOIPA int leaf_throw(int x) {
   if (x < 0) throw ParseError{kFailCode};
   return x * 3 + 1;
 }
-[[gnu::noipa]] int mid_throw(int x) {
+CB_NOIPA int mid_throw(int x) {
   return leaf_throw(x) + 1;
 }
-[[gnu::noipa]] int top_throw(int x) {
+CB_NOIPA int top_throw(int x) {
   return mid_throw(x) + 1;
 }
 
 // Errors as values that do not allocate (Go: `return 0, ErrNegative`, a sentinel).
 using Result = std::expected<int, Errc>;
-[[gnu::noipa]] Result leaf_expected(int x) {
+CB_NOIPA Result leaf_expected(int x) {
   if (x < 0) return std::unexpected(Errc::negative);
   return x * 3 + 1;
 }
-[[gnu::noipa]] Result mid_expected(int x) {
+CB_NOIPA Result mid_expected(int x) {
   const Result r = leaf_expected(x);
   if (!r) return std::unexpected(r.error());
   return *r + 1;
 }
-[[gnu::noipa]] Result top_expected(int x) {
+CB_NOIPA Result top_expected(int x) {
   const Result r = mid_expected(x);
   if (!r) return std::unexpected(r.error());
   return *r + 1;
 }
 
 // C-style: an error code returned, the value through an out parameter.
-[[gnu::noipa]] Errc leaf_code(int x, int* out) {
+CB_NOIPA Errc leaf_code(int x, int* out) {
   if (x < 0) return Errc::negative;
   *out = x * 3 + 1;
   return Errc::ok;
 }
-[[gnu::noipa]] Errc mid_code(int x, int* out) {
+CB_NOIPA Errc mid_code(int x, int* out) {
   int v = 0;
   if (const Errc e = leaf_code(x, &v); e != Errc::ok) return e;
   *out = v + 1;
   return Errc::ok;
 }
-[[gnu::noipa]] Errc top_code(int x, int* out) {
+CB_NOIPA Errc top_code(int x, int* out) {
   int v = 0;
   if (const Errc e = mid_code(x, &v); e != Errc::ok) return e;
   *out = v + 1;
@@ -115,16 +123,16 @@ using Result = std::expected<int, Errc>;
 // longer than std::string's 15-byte small buffer, so building it is one heap allocation; moving
 // it up the frames is not.
 using MessageResult = std::expected<int, std::string>;
-[[gnu::noipa]] MessageResult leaf_message(int x) {
+CB_NOIPA MessageResult leaf_message(int x) {
   if (x < 0) return std::unexpected(std::string("parse: negative input value"));
   return x * 3 + 1;
 }
-[[gnu::noipa]] MessageResult mid_message(int x) {
+CB_NOIPA MessageResult mid_message(int x) {
   MessageResult r = leaf_message(x);
   if (!r) return std::unexpected(std::move(r.error()));
   return *r + 1;
 }
-[[gnu::noipa]] MessageResult top_message(int x) {
+CB_NOIPA MessageResult top_message(int x) {
   MessageResult r = mid_message(x);
   if (!r) return std::unexpected(std::move(r.error()));
   return *r + 1;
@@ -226,12 +234,12 @@ const StructType& order_type() {
 
 // The call boundaries reflect has: FieldByName and Value.Int are calls Go does not inline
 // (noipa: GCC may neither inline them nor treat them as pure and hoist them out of the loop).
-[[gnu::noipa]] StructField field_by_name(const StructType& type, std::string_view name) {
+CB_NOIPA StructField field_by_name(const StructType& type, std::string_view name) {
   const auto field = type.field_by_name(name);
   if (!field) throw claimbench::go::ReflectPanic("reflect: no such field");
   return *field;
 }
-[[gnu::noipa]] std::int64_t value_int(const void* base, const StructField& field) {
+CB_NOIPA std::int64_t value_int(const void* base, const StructField& field) {
   return claimbench::go::field_int(base, field);
 }
 
