@@ -1,0 +1,304 @@
+// Errors as values vs exceptions, and reflection-style field access
+// (claims/exceptions-vs-errors.toml, claims/reflection-cost.toml).
+//
+// BM_Errors: a call three functions deep (top -> mid -> leaf, each noipa so the calls and the
+// propagation stay as written) whose leaf "parses" its input and fails on a negative one. The
+// failure travels back as a thrown exception caught in the benchmark loop (the model of
+// panic + recover at a boundary), as std::expected<int, Errc> checked and returned at every
+// level (Go's `if err != nil { return err }`, with a sentinel error that does not allocate), as
+// an error code with an out parameter, and as std::expected<int, std::string> whose message is
+// built at the failure (one heap allocation, the model of errors.New / fmt.Errorf at the call
+// site). Happy path: every input valid; failing path: every input fails at the leaf.
+//
+// BM_Reflection: read one int64 field ("Updated", the 7th of 8) from each of 256 structs,
+// directly (a load at a fixed offset), through a field descriptor found once and reused (the
+// cached-metadata mitigation), or through a by-name lookup on every access (a linear scan over
+// the field names, as reflect's FieldByName does). The reads go through noipa functions that
+// check the field's kind, as reflect.Value.Int() does.
+//
+// Disassembly (objdump -d --no-show-raw-insn build/release/bench | c++filt, g++ 12.2 -O3 -g,
+// x86-64 baseline SSE2, no -march), checked for each hot loop:
+//  - BM_Errors timed loops: 16 `call top_<style>` per iteration, none hoisted. top and mid are
+//    each a real call to the next level; the expected levels test the has-value byte (bit 32 of
+//    RAX: std::expected<int, Errc> comes back in one register) and branch; the throw levels have
+//    no test at all. leaf_throw's failing arm is in .cold: __cxa_allocate_exception(4) then
+//    __cxa_throw; the catch is a landing pad in the benchmark's .cold part (__cxa_begin_catch,
+//    read the code, __cxa_end_catch). leaf_message builds its 27-byte string with operator new
+//    (counted: 1 alloc per failing call); mid/top move it without allocating.
+//  - BM_Reflection direct: `add (%rax),%rdx; add $0x38,%rax` per struct (the 56-byte stride),
+//    scalar, not unrolled. cached: per struct one `call value_int` (movzbl kind, add offset,
+//    test/jne, `mov (%rdi),%rax`). uncached: per struct `call field_by_name` (per field a length
+//    compare, memcmp only for equal lengths: "Created" then "Updated"; then a 40-byte copy of the
+//    descriptor) and `call value_int`. Nothing hoisted: noipa keeps both calls in the loop.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "analogues/reflect.hpp"
+#include "claimbench/bench.hpp"
+
+namespace {
+
+#if defined(__GNUC__) && !defined(__clang__)
+#define CB_SCALAR_BUILD [[gnu::noinline, gnu::optimize("no-tree-vectorize")]]
+#else
+#define CB_SCALAR_BUILD [[gnu::noinline]]
+#endif
+
+// noipa: a call GCC may not inline, clone for constant arguments, or analyse as pure. Clang has
+// no such attribute; noinline is the nearest.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CB_NOIPA [[gnu::noipa]]
+#else
+#define CB_NOIPA [[gnu::noinline]]
+#endif
+
+// ---- BM_Errors -------------------------------------------------------------------------------
+
+constexpr int kCallsPerIteration = 16;  // one op = one top-level call
+constexpr int kFailCode = 22;
+
+enum class Errc : int { ok = 0, negative = kFailCode };
+struct ParseError {  // small, no message: the throw's cost is the unwinding, not a string
+  int code;
+};
+
+// Each style returns value-or-error up the same three frames. noipa: no inlining, cloning or
+// interprocedural constant propagation, so each level really calls the next and really checks.
+
+// panic/recover: the leaf throws; the middle frames carry no checks (zero-cost happy path).
+CB_NOIPA int leaf_throw(int x) {
+  if (x < 0) throw ParseError{kFailCode};
+  return x * 3 + 1;
+}
+CB_NOIPA int mid_throw(int x) {
+  return leaf_throw(x) + 1;
+}
+CB_NOIPA int top_throw(int x) {
+  return mid_throw(x) + 1;
+}
+
+// Errors as values that do not allocate (Go: `return 0, ErrNegative`, a sentinel).
+using Result = std::expected<int, Errc>;
+CB_NOIPA Result leaf_expected(int x) {
+  if (x < 0) return std::unexpected(Errc::negative);
+  return x * 3 + 1;
+}
+CB_NOIPA Result mid_expected(int x) {
+  const Result r = leaf_expected(x);
+  if (!r) return std::unexpected(r.error());
+  return *r + 1;
+}
+CB_NOIPA Result top_expected(int x) {
+  const Result r = mid_expected(x);
+  if (!r) return std::unexpected(r.error());
+  return *r + 1;
+}
+
+// C-style: an error code returned, the value through an out parameter.
+CB_NOIPA Errc leaf_code(int x, int* out) {
+  if (x < 0) return Errc::negative;
+  *out = x * 3 + 1;
+  return Errc::ok;
+}
+CB_NOIPA Errc mid_code(int x, int* out) {
+  int v = 0;
+  if (const Errc e = leaf_code(x, &v); e != Errc::ok) return e;
+  *out = v + 1;
+  return Errc::ok;
+}
+CB_NOIPA Errc top_code(int x, int* out) {
+  int v = 0;
+  if (const Errc e = mid_code(x, &v); e != Errc::ok) return e;
+  *out = v + 1;
+  return Errc::ok;
+}
+
+// Errors as values that allocate (Go: errors.New or fmt.Errorf at the failure). The message is
+// longer than std::string's 15-byte small buffer, so building it is one heap allocation; moving
+// it up the frames is not.
+using MessageResult = std::expected<int, std::string>;
+CB_NOIPA MessageResult leaf_message(int x) {
+  if (x < 0) return std::unexpected(std::string("parse: negative input value"));
+  return x * 3 + 1;
+}
+CB_NOIPA MessageResult mid_message(int x) {
+  MessageResult r = leaf_message(x);
+  if (!r) return std::unexpected(std::move(r.error()));
+  return *r + 1;
+}
+CB_NOIPA MessageResult top_message(int x) {
+  MessageResult r = mid_message(x);
+  if (!r) return std::unexpected(std::move(r.error()));
+  return *r + 1;
+}
+
+enum class Style { throw_catch, expected, error_code, expected_alloc };
+
+// The value for a valid input, or minus the error code: what the caller does with either.
+template <Style kStyle>
+int call(int x) {
+  if constexpr (kStyle == Style::throw_catch) {
+    try {
+      return top_throw(x);
+    } catch (const ParseError& e) {
+      return -e.code;
+    }
+  }
+  if constexpr (kStyle == Style::expected) {
+    const Result r = top_expected(x);
+    return r ? *r : -static_cast<int>(r.error());
+  }
+  if constexpr (kStyle == Style::error_code) {
+    int v = 0;
+    const Errc e = top_code(x, &v);
+    return e == Errc::ok ? v : -static_cast<int>(e);
+  }
+  if constexpr (kStyle == Style::expected_alloc) {
+    const MessageResult r = top_message(x);
+    return r ? *r : -(r.error().empty() ? 0 : kFailCode);
+  }
+}
+
+template <Style kStyle, bool kFail>
+void BM_Errors(benchmark::State& state) {
+  std::array<int, kCallsPerIteration> inputs{};
+  for (int i = 0; i < kCallsPerIteration; ++i)
+    inputs[static_cast<std::size_t>(i)] = kFail ? -(i + 1) : i + 1;
+  // Every style must return the value on success and the error on failure.
+  if (call<kStyle>(5) != 5 * 3 + 3 || call<kStyle>(-5) != -kFailCode) {
+    state.SkipWithError("the call chain returns the wrong value or error");
+    return;
+  }
+
+  claimbench::BenchThread thread(state, kCallsPerIteration);
+  for (auto _ : thread) {
+    int sum = 0;
+    for (const int x : inputs)
+      sum += call<kStyle>(x);
+    benchmark::DoNotOptimize(sum);
+  }
+}
+
+// clang-format off
+BENCHMARK_TEMPLATE(BM_Errors, Style::throw_catch, false)->Name("BM_Errors/throw/happy");
+BENCHMARK_TEMPLATE(BM_Errors, Style::throw_catch, true)->Name("BM_Errors/throw/fail");
+BENCHMARK_TEMPLATE(BM_Errors, Style::expected, false)->Name("BM_Errors/expected/happy");
+BENCHMARK_TEMPLATE(BM_Errors, Style::expected, true)->Name("BM_Errors/expected/fail");
+BENCHMARK_TEMPLATE(BM_Errors, Style::error_code, false)->Name("BM_Errors/errcode/happy");
+BENCHMARK_TEMPLATE(BM_Errors, Style::error_code, true)->Name("BM_Errors/errcode/fail");
+BENCHMARK_TEMPLATE(BM_Errors, Style::expected_alloc, true)->Name("BM_Errors/expected-alloc/fail");
+// clang-format on
+
+// ---- BM_Reflection ---------------------------------------------------------------------------
+
+using claimbench::go::Kind;
+using claimbench::go::StructField;
+using claimbench::go::StructType;
+
+// Go: type Order struct { ID int64; Quantity, Status int32; Price float64; Customer, Created,
+// Updated, Shipped int64 }.
+struct Order {
+  std::int64_t id;
+  std::int32_t quantity;
+  std::int32_t status;
+  double price;
+  std::int64_t customer;
+  std::int64_t created;
+  std::int64_t updated;
+  std::int64_t shipped;
+};
+static_assert(sizeof(Order) == 56);
+
+constexpr std::size_t kOrders = 256;  // 14 KiB: in L1, so every variant reads from L1
+constexpr std::string_view kField = "Updated";
+
+const StructType& order_type() {
+  static const StructType type({
+      {"ID", offsetof(Order, id), Kind::int64},
+      {"Quantity", offsetof(Order, quantity), Kind::int32},
+      {"Status", offsetof(Order, status), Kind::int32},
+      {"Price", offsetof(Order, price), Kind::float64},
+      {"Customer", offsetof(Order, customer), Kind::int64},
+      {"Created", offsetof(Order, created), Kind::int64},
+      {"Updated", offsetof(Order, updated), Kind::int64},
+      {"Shipped", offsetof(Order, shipped), Kind::int64},
+  });
+  return type;
+}
+
+// The call boundaries reflect has: FieldByName and Value.Int are calls Go does not inline
+// (noipa: GCC may neither inline them nor treat them as pure and hoist them out of the loop).
+CB_NOIPA StructField field_by_name(const StructType& type, std::string_view name) {
+  const auto field = type.field_by_name(name);
+  if (!field) throw claimbench::go::ReflectPanic("reflect: no such field");
+  return *field;
+}
+CB_NOIPA std::int64_t value_int(const void* base, const StructField& field) {
+  return claimbench::go::field_int(base, field);
+}
+
+// Go compiles none of these loops to SIMD, so none is vectorised here (only direct could be).
+CB_SCALAR_BUILD std::int64_t sum_direct(const Order* orders) {
+  std::int64_t sum = 0;
+  for (std::size_t i = 0; i < kOrders; ++i)
+    sum += orders[i].updated;
+  return sum;
+}
+CB_SCALAR_BUILD std::int64_t sum_cached(const Order* orders, const StructField& field) {
+  std::int64_t sum = 0;
+  for (std::size_t i = 0; i < kOrders; ++i)
+    sum += value_int(&orders[i], field);
+  return sum;
+}
+CB_SCALAR_BUILD std::int64_t sum_uncached(const Order* orders, const StructType& type,
+                                          std::string_view name) {
+  std::int64_t sum = 0;
+  for (std::size_t i = 0; i < kOrders; ++i)
+    sum += value_int(&orders[i], field_by_name(type, name));
+  return sum;
+}
+
+enum class Access { direct, cached, uncached };
+
+template <Access kAccess>
+void BM_Reflection(benchmark::State& state) {
+  std::vector<Order> orders(kOrders);
+  std::int64_t expected = 0;
+  for (std::size_t i = 0; i < kOrders; ++i) {
+    const auto v = static_cast<std::int64_t>(i);
+    orders[i] = Order{v, 1, 2, 3.0, v * 2, v * 3, v * 5 + 1, v * 7};
+    expected += orders[i].updated;
+  }
+  const StructType& type = order_type();
+  const StructField cached = field_by_name(type, kField);  // the cache: looked up once
+
+  const auto run = [&] {
+    if constexpr (kAccess == Access::direct) return sum_direct(orders.data());
+    if constexpr (kAccess == Access::cached) return sum_cached(orders.data(), cached);
+    if constexpr (kAccess == Access::uncached) return sum_uncached(orders.data(), type, kField);
+  };
+  if (run() != expected) {
+    state.SkipWithError("the access read the wrong field");
+    return;
+  }
+
+  claimbench::BenchThread thread(state, kOrders);  // one op = one field read
+  std::size_t step = 0;
+  for (auto _ : thread) {
+    orders[step++ % kOrders].updated += 1;  // fresh data: the sum is not loop-invariant
+    std::int64_t sum = run();
+    benchmark::DoNotOptimize(sum);
+  }
+}
+
+BENCHMARK_TEMPLATE(BM_Reflection, Access::direct)->Name("BM_Reflection/direct");
+BENCHMARK_TEMPLATE(BM_Reflection, Access::cached)->Name("BM_Reflection/cached");
+BENCHMARK_TEMPLATE(BM_Reflection, Access::uncached)->Name("BM_Reflection/uncached");
+
+}  // namespace
