@@ -20,10 +20,10 @@ namespace claimbench::go {
 //
 // Read from golang/go (the search tool's stored copies):
 //  - src/internal/runtime/gc/sizeclasses.go @ 100ffa1b33af9e53064716e9ca476f279754b8ef: the 68
-//    size classes (class 0 = "not small"). The same 68 classes appear in src/runtime/
-//    sizeclasses.go of Go 1.16–1.24, before the table moved to internal/runtime/gc; Go 1.15 and
-//    older had 67 classes (no 24-byte class), which changes nothing for the 8-byte sequences
-//    pinned in the tests.
+//    size classes (class 0 = "not small"), the table src/runtime/sizeclasses.go held before it
+//    moved to internal/runtime/gc. An older stored src/runtime/sizeclasses.go (@ 34aeeefd26fd)
+//    has 67 classes, without the 24-byte class (added around Go 1.16); that changes nothing in
+//    the 8-byte sequences pinned in the tests, which never ask for 17–24 bytes.
 //  - src/runtime/msize.go (the version that imports internal/runtime/gc): roundupsize(size,
 //    noscan). A small request (<= 32768 - 8 bytes) becomes the smallest class that holds it;
 //    only pointer-holding ("scan") objects above 512 bytes add an 8-byte malloc header first.

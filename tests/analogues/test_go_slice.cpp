@@ -23,7 +23,7 @@ TEST_CASE("go_slice: roundupsize follows Go's size classes and pages", "[analogu
   CHECK(roundupsize(1) == 8);
   CHECK(roundupsize(8) == 8);
   CHECK(roundupsize(9) == 16);
-  CHECK(roundupsize(17) == 24);  // the 24-byte class (Go 1.16+)
+  CHECK(roundupsize(17) == 24);  // the 24-byte class of the current table
   CHECK(roundupsize(33) == 48);
   CHECK(roundupsize(1025) == 1152);
   CHECK(roundupsize(6656) == 6784);  // 832 int64s: the step after 512 elements
