@@ -165,13 +165,21 @@ std::string render_claim(const ClaimRun& run, const Style& style) {
 }
 
 std::string render_summary(const std::vector<ClaimRun>& runs, const Style& style) {
+  std::size_t claim_width = 5;
+  std::size_t check_width = 5;
+  for (const auto& run : runs) {
+    claim_width = std::max(claim_width, run.claim->id.size());
+    for (const auto& check : run.claim->checks)
+      check_width = std::max(check_width, check.id.size());
+  }
   std::string out = fmt::format("\n{}\n", bold("summary", style));
-  out += fmt::format("  {:<26} {:<28} {:<12} {:>8}\n", "claim", "check", "verdict", "ratio");
+  out += fmt::format("  {:<{}}  {:<{}}  {:<12} {:>9}\n", "claim", claim_width, "check", check_width,
+                     "verdict", "ratio");
   for (const auto& run : runs) {
     for (std::size_t i = 0; i < run.claim->checks.size() && i < run.checks.size(); ++i) {
       const auto& outcome = run.checks[i];
-      out += fmt::format("  {:<26} {:<28} {} {:>8}\n", run.claim->id, run.claim->checks[i].id,
-                         verdict_text(outcome.verdict, style),
+      out += fmt::format("  {:<{}}  {:<{}}  {} {:>9}\n", run.claim->id, claim_width,
+                         run.claim->checks[i].id, check_width, verdict_text(outcome.verdict, style),
                          outcome.verdict == Verdict::skipped ? "-" : number(outcome.estimate));
     }
   }
