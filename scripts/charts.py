@@ -12,6 +12,7 @@ colours, so the same file reads in light and dark note apps. SVG text stays text
 import json
 import os
 import sys
+import textwrap
 
 try:
     import matplotlib
@@ -104,7 +105,7 @@ def render(chart, out_dir):
     rows = len(chart.get("bars", [])) if chart["kind"] == "bars" else 6
     fig, ax = plt.subplots(figsize=(7.5, max(2.4, 0.32 * rows + 1.2)))
     (bars if chart["kind"] == "bars" else lines)(chart, ax)
-    ax.set_title(chart["title"], loc="left")
+    ax.set_title(textwrap.fill(chart["title"], 80), loc="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
