@@ -42,6 +42,7 @@
 
 #include "analogues/context.hpp"
 #include "claimbench/bench.hpp"
+#include "codegen.hpp"
 
 namespace {
 
@@ -119,16 +120,6 @@ template <class Flag>
   return sum;
 }
 
-// noinline keeps each loop in a function of its own, so the optimize attribute decides how it
-// is compiled. GCC only: clang has no per-function vectoriser switch (its scalar variants skip).
-#if defined(__GNUC__) && !defined(__clang__)
-#define CB_SCALAR_BUILD [[gnu::noinline, gnu::optimize("no-tree-vectorize")]]
-constexpr bool kHaveScalarBuild = true;
-#else
-#define CB_SCALAR_BUILD [[gnu::noinline]]
-constexpr bool kHaveScalarBuild = false;
-#endif
-
 // clang-format off
 [[gnu::noinline]] Sum vec_never(const std::int64_t* d, const CancelFlag& f) { return sum_never(d, f); }
 [[gnu::noinline]] Sum vec_every(const std::int64_t* d, const CancelFlag& f) { return sum_every(d, f); }
@@ -144,7 +135,7 @@ CB_SCALAR_BUILD Sum scalar_stripmined(const std::int64_t* d, const CancelFlag& f
 
 template <class Flag, Sum (*Loop)(const std::int64_t*, const Flag&), bool kChecks, bool kScalar>
 void BM_CancelCheck(benchmark::State& state) {
-  if (kScalar && !kHaveScalarBuild) {
+  if (kScalar && !claimbench::kHaveScalarBuild) {
     state.SkipWithError("the scalar build needs GCC's optimize(\"no-tree-vectorize\")");
     return;
   }

@@ -64,26 +64,9 @@
 #include <vector>
 
 #include "claimbench/bench.hpp"
+#include "codegen.hpp"
 
 namespace {
-
-// noinline keeps each loop in a function of its own, so the optimize attribute decides how it
-// is compiled. GCC only: clang has no per-function vectoriser switch (its scalar variant skips).
-#if defined(__GNUC__) && !defined(__clang__)
-#define CB_SCALAR_BUILD [[gnu::noinline, gnu::optimize("no-tree-vectorize")]]
-constexpr bool kHaveScalarBuild = true;
-#else
-#define CB_SCALAR_BUILD [[gnu::noinline]]
-constexpr bool kHaveScalarBuild = false;
-#endif
-
-// noipa: a call GCC may not inline, clone for constant arguments, or analyse as pure. Clang has
-// no such attribute; noinline is the nearest.
-#if defined(__GNUC__) && !defined(__clang__)
-#define CB_NOIPA [[gnu::noipa]]
-#else
-#define CB_NOIPA [[gnu::noinline]]
-#endif
 
 // ---- BM_Dispatch -----------------------------------------------------------------------------
 
@@ -174,7 +157,7 @@ Word run_loop(const Word* data, std::size_t pick) {
 
 template <Call kCall>
 void BM_Dispatch(benchmark::State& state) {
-  if (kCall == Call::direct_scalar && !kHaveScalarBuild) {
+  if (kCall == Call::direct_scalar && !claimbench::kHaveScalarBuild) {
     state.SkipWithError("the scalar build needs GCC's optimize(\"no-tree-vectorize\")");
     return;
   }

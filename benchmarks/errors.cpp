@@ -41,22 +41,9 @@
 
 #include "analogues/reflect.hpp"
 #include "claimbench/bench.hpp"
+#include "codegen.hpp"
 
 namespace {
-
-#if defined(__GNUC__) && !defined(__clang__)
-#define CB_SCALAR_BUILD [[gnu::noinline, gnu::optimize("no-tree-vectorize")]]
-#else
-#define CB_SCALAR_BUILD [[gnu::noinline]]
-#endif
-
-// noipa: a call GCC may not inline, clone for constant arguments, or analyse as pure. Clang has
-// no such attribute; noinline is the nearest.
-#if defined(__GNUC__) && !defined(__clang__)
-#define CB_NOIPA [[gnu::noipa]]
-#else
-#define CB_NOIPA [[gnu::noinline]]
-#endif
 
 // ---- BM_Errors -------------------------------------------------------------------------------
 
