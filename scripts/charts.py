@@ -93,7 +93,12 @@ def lines(chart, ax):
     ax.set_xlabel(chart["xlabel"])
     ax.set_ylabel(chart["ylabel"])
     xs = sorted({x for s in chart["series"] for x in s["x"]})
-    ax.set_xticks(xs)
+    if xs and xs[0] > 0 and xs[-1] / xs[0] > 50:
+        ax.set_xscale("log", base=2)
+    elif xs and xs[0] == 0 and xs[-1] > 50:
+        ax.set_xscale("symlog", base=2, linthresh=1)  # 0, 1, 128: log-like, with room for 0
+    ax.set_xticks(xs, [f"{x:g}" for x in xs])
+    ax.xaxis.set_minor_formatter(ticker.NullFormatter())
     if use_log([y for s in chart["series"] for y in s["y"]]):
         ax.set_yscale("log")
         plain_ticks(ax.yaxis)

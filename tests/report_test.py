@@ -128,6 +128,29 @@ with tempfile.TemporaryDirectory() as tmp:
         header = result.stdout.splitlines()[0]
         if result.returncode != 0 or header.count("AMD EPYC") != 1:
             fail("results from the same machine must be grouped into one column", result)
+    elif CASE == "report-size-sweep":
+        # Variants that differ in one numeric "key:value" (depth:1, depth:4, depth:16) get a line
+        # chart of ns/op against that key; a 0/1 switch alongside it is not taken as the sweep.
+        import json
+        with open(AMD) as f:
+            doc = json.load(f)
+        claim = doc["claims"][0]
+        variants = [v for v in claim["variants"] if v["threads"] == 1][:3]
+        for v, depth in zip(variants, (1, 4, 16)):
+            v["name"] = f"BM_Chain/spin:0/depth:{depth}"
+        claim["variants"] = variants
+        fixture = os.path.join(tmp, "sweep.json")
+        with open(fixture, "w") as f:
+            json.dump(doc, f)
+        result = bench("report", fixture, "-o", out)
+        if result.returncode != 0:
+            fail("bench report failed", result)
+        if has_matplotlib():
+            svg = read(os.path.join(out, "img", "false-sharing-e727eba4-depth.svg"))
+            if "depth" not in svg or "spin:0" not in svg:
+                fail("the size-sweep chart does not name its axis and series")
+        if "false-sharing-e727eba4-depth" not in read(os.path.join(out, "false-sharing.md")):
+            fail("the claim page does not show the size-sweep chart")
     elif CASE == "compare-corrupt":
         result = bench("compare", AMD, os.path.join(DATA, "corrupt-truncated.json"))
         if result.returncode != 2 or "corrupt-truncated.json" not in result.stderr:

@@ -208,6 +208,95 @@ const json* find_check(const MachineResults& m, const std::string& claim_id,
   return nullptr;
 }
 
+// A size sweep: variants whose names differ only in one numeric "key:value" component, e.g.
+// BM_ContextValue/depth:1 ... depth:64 or BM_StringConcat/naive/pieces:1000, pieces:4000. The
+// key chosen is the one that varies within the most groups; 0/1 switches (spin:0/1) are not
+// sweeps. Returns a lines chart of ns per op against that key, or null.
+json size_sweep_chart(const json& claim, const MachineResults& m) {
+  static const std::regex run_suffix("/(real_time|manual_time|iterations:\\d+|threads:\\d+)");
+  static const std::regex parameter("^([A-Za-z_]+):(\\d+)$");
+  struct Point {
+    std::string group;
+    double x;
+    json ns;
+  };
+  std::map<std::string, std::vector<Point>> by_key;
+  for (const auto& v : claim.value("variants", json::array())) {
+    const json ns = v.value("summary", json::object()).value("ns_per_op", json::object());
+    if (!ns.value("median", json()).is_number()) continue;
+    std::string name = v["name"].get<std::string>();
+    name = std::regex_replace(name.substr(name.find('/') + 1), run_suffix, "");
+    if (v.value("threads", 1) > 1) name += fmt::format(" @{}", v.value("threads", 1));
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+      const auto slash = name.find('/', start);
+      parts.push_back(name.substr(start, slash - start));
+      if (slash == std::string::npos) break;
+      start = slash + 1;
+    }
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      std::smatch match;
+      if (!std::regex_match(parts[i], match, parameter)) continue;
+      std::vector<std::string> rest = parts;
+      rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(i));
+      by_key[match[1]].push_back(
+          {fmt::format("{}", fmt::join(rest, "/")), std::stod(match[2]), ns});
+    }
+  }
+  // Rank keys by how many values they sweep, then by how many groups sweep them.
+  std::string best;
+  std::pair<std::size_t, std::size_t> best_score{0, 0};
+  for (const auto& [key, points] : by_key) {
+    std::map<std::string, std::set<double>> xs;
+    bool only_switch = true;
+    for (const auto& p : points) {
+      xs[p.group].insert(p.x);
+      only_switch = only_switch && (p.x == 0 || p.x == 1);
+    }
+    std::pair<std::size_t, std::size_t> score{0, 0};
+    for (const auto& [group, values] : xs) {
+      if (values.size() < 2) continue;
+      score.first = std::max(score.first, values.size());
+      ++score.second;
+    }
+    if (!only_switch && score > best_score) {
+      best = key;
+      best_score = score;
+    }
+  }
+  if (best.empty()) return nullptr;
+  std::map<std::string, std::vector<const Point*>> groups;
+  for (const auto& p : by_key[best])
+    groups[p.group].push_back(&p);
+  json series = json::array();
+  for (auto& [group, points] : groups) {
+    if (points.size() < 2) continue;
+    std::sort(points.begin(), points.end(),
+              [](const Point* a, const Point* b) { return a->x < b->x; });
+    json s = {{"label", group.empty() ? best : group},
+              {"x", json::array()},
+              {"y", json::array()},
+              {"lo", json::array()},
+              {"hi", json::array()}};
+    for (const Point* p : points) {
+      const json ci = p->ns.value("ci", json());
+      const bool has_ci = ci.is_array() && ci.size() == 2;
+      s["x"].push_back(p->x);
+      s["y"].push_back(p->ns["median"]);
+      s["lo"].push_back(has_ci ? ci[0] : json());
+      s["hi"].push_back(has_ci ? ci[1] : json());
+    }
+    series.push_back(s);
+  }
+  return {{"file", file_slug(fmt::format("{}-{}-{}", claim["id"].get<std::string>(), m.id, best))},
+          {"kind", "lines"},
+          {"title", fmt::format("{} on {}: time per operation vs {}",
+                                claim["id"].get<std::string>(), m.label, best)},
+          {"xlabel", best},
+          {"ylabel", "ns per operation (median, 95% CI)"},
+          {"series", series}};
+}
+
 }  // namespace
 
 json claim_chart_spec(const json& claim, const MachineResults& m) {
@@ -264,6 +353,7 @@ json claim_chart_spec(const json& claim, const MachineResults& m) {
                       {"ylabel", "million operations per second"},
                       {"series", series}});
   }
+  if (json sizes = size_sweep_chart(claim, m); !sizes.is_null()) charts.push_back(sizes);
   return {{"charts", charts}};
 }
 
