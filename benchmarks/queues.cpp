@@ -122,34 +122,13 @@ class SyncMapAdapter {
   claimbench::go::SyncMap<uint64_t, uint64_t> map_;
 };
 
-class MutexMap {  // Go: map[uint64]uint64 + sync.Mutex
+// A map behind one lock. ReadLock decides how loads take it: exclusively (std::mutex, Go's
+// map + sync.Mutex) or shared (std::shared_mutex, Go's map + sync.RWMutex with RLock for loads).
+template <class Mutex, template <class> class ReadLock>
+class LockedMap {
  public:
   bool load(uint64_t k, uint64_t& v) const {
-    std::lock_guard lk(mu_);
-    const auto it = map_.find(k);
-    if (it == map_.end()) return false;
-    v = it->second;
-    return true;
-  }
-  void store(uint64_t k, uint64_t v) {
-    std::lock_guard lk(mu_);
-    map_.insert_or_assign(k, v);
-  }
-  void erase(uint64_t k) {
-    std::lock_guard lk(mu_);
-    map_.erase(k);
-  }
-  void settle() {}
-
- private:
-  mutable std::mutex mu_;
-  std::unordered_map<uint64_t, uint64_t> map_;
-};
-
-class SharedMutexMap {  // Go: map + sync.RWMutex, RLock for loads
- public:
-  bool load(uint64_t k, uint64_t& v) const {
-    std::shared_lock lk(mu_);
+    ReadLock<Mutex> lk(mu_);
     const auto it = map_.find(k);
     if (it == map_.end()) return false;
     v = it->second;
@@ -166,9 +145,11 @@ class SharedMutexMap {  // Go: map + sync.RWMutex, RLock for loads
   void settle() {}
 
  private:
-  mutable std::shared_mutex mu_;
+  mutable Mutex mu_;
   std::unordered_map<uint64_t, uint64_t> map_;
 };
+using MutexMap = LockedMap<std::mutex, std::lock_guard>;
+using SharedMutexMap = LockedMap<std::shared_mutex, std::shared_lock>;
 
 // The seed's "sane default": 16 independent map+mutex shards, each on its own cache lines so
 // two threads in different shards share nothing.
