@@ -1,0 +1,3 @@
+module claimbench/twins
+
+go 1.19
