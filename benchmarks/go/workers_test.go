@@ -1,0 +1,61 @@
+// Shared scaffolding for the multi-threaded twins: workers that split b.N ops, aligned slots.
+package twins
+
+import (
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+	"unsafe"
+)
+
+// runWorkers is the Go form of a Google Benchmark run with N threads: it starts
+// runtime.GOMAXPROCS(0) goroutines (N = the -test.cpu value, as the C++ side's thread count),
+// splits b.N ops between them as evenly as possible and times from a common start to the last
+// finish. ns/op is then wall time over all ops of all workers, the C++ side's ns_per_op.
+func runWorkers(b *testing.B, body func(id, ops int)) {
+	n := runtime.GOMAXPROCS(0)
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	ready.Add(n)
+	done.Add(n)
+	for id := 0; id < n; id++ {
+		ops := b.N / n
+		if id < b.N%n {
+			ops++
+		}
+		go func(id, ops int) {
+			defer done.Done()
+			ready.Done()
+			<-start
+			body(id, ops)
+		}(id, ops)
+	}
+	ready.Wait()
+	b.ResetTimer()
+	close(start)
+	done.Wait()
+	b.StopTimer()
+}
+
+// alignedSlice returns n zeroed Ts starting on an address that is a multiple of align, carved
+// out of a pointer-free byte allocation. Go aligns arrays only to their element's alignment (8
+// bytes), not to a cache line, and a packed pair that straddled a line boundary would hide false
+// sharing. T must hold no pointers (the GC does not scan the byte backing).
+func alignedSlice[T any](n int, align uintptr) []T {
+	var zero T
+	backing := make([]byte, uintptr(n)*unsafe.Sizeof(zero)+align)
+	p := unsafe.Pointer(&backing[0])
+	off := (align - uintptr(p)%align) % align
+	return unsafe.Slice((*T)(unsafe.Add(p, off)), n)
+}
+
+// osContextSwitches is the process's voluntary + involuntary context switches so far (all its
+// threads), from getrusage(RUSAGE_SELF): the count the C++ side takes per thread.
+func osContextSwitches() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Nvcsw + ru.Nivcsw)
+}
