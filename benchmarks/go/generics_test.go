@@ -22,6 +22,7 @@ const genericsElements = 64 * 1024 // 256 KiB of int32: in L2, as on the C++ sid
 //     type parameter through the dictionary (it loads the method's address from the hidden
 //     dictionary argument and CALLs it): the generics dictionary of the claim itself. Twinned
 //     with the C++ std-function-sort (the middle rung: one indirect call per compare).
+//
 // sort.Slice is the type-erased sort (reflect-built swapper, less through a closure over an
 // index pair, the twin of C's qsort; go1.19's sort.Slice is pdqsort, a different algorithm).
 // go tool objdump (go1.19.8): sortOrdered[go.shape.int32_0] has no CALL in its partition loop;
