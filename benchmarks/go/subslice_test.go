@@ -37,6 +37,9 @@ func subsliceExperiment(b *testing.B, copyOut bool) {
 	var retained, heap float64
 	var ms runtime.MemStats
 	for i := 0; i < b.N; i++ {
+		// Twice: what one cycle frees can need a second to go (sync.Pool's victim cache, the
+		// previous benchmark's garbage finishing its sweep); else the drop below would count it.
+		debug.FreeOSMemory()
 		debug.FreeOSMemory()
 		before := procRSSBytes()
 		runtime.ReadMemStats(&ms)
