@@ -8,7 +8,7 @@ type big64 struct{ f [8]int64 }
 
 // boxSink is where the callee keeps the interface, as fmt/log arguments, []any elements and
 // map values do: the interface escapes, so the conversion must put a non-pointer value in a
-// heap box (runtime.convT64 for 8-byte values, convT for others) unless the runtime has a
+// heap box (runtime.convT64 for 8-byte values, convTnoptr for pointer-free others) unless the runtime has a
 // shortcut (values < 256: staticuint64s; zero-sized and single-byte values). This is the case
 // the claim is about; the "-local" rows show the case escape analysis removes.
 var boxSink any
@@ -18,8 +18,8 @@ var boxingSum int64
 // go build -gcflags=-m (go1.19.8): "leaking param: x" for the three escaping callees, "x does
 // not escape" for the -local ones; at the call sites "i escapes to heap" /
 // "v escapes to heap" for any-int / any-64B and "does not escape" for the -local rows.
-// -gcflags=-S: any-int calls runtime.convT64 per op, any-64B runtime.convT (64 bytes copied
-// to a fresh object), any-pointer stores the pointer itself into the data word (no call); the
+// -gcflags=-S: any-int calls runtime.convT64 per op, any-64B runtime.convTnoptr (64 bytes
+// copied to a fresh object), any-pointer stores the pointer itself into the data word (no call); the
 // -local rows build the box in the caller's frame.
 //
 //go:noinline
