@@ -8,8 +8,8 @@ type big64 struct{ f [8]int64 }
 
 // boxSink is where the callee keeps the interface, as fmt/log arguments, []any elements and
 // map values do: the interface escapes, so the conversion must put a non-pointer value in a
-// heap box (runtime.convT64 for 8-byte values, convTnoptr for pointer-free others) unless the runtime has a
-// shortcut (values < 256: staticuint64s; zero-sized and single-byte values). This is the case
+// heap box (runtime.convT64 for 8-byte values, convTnoptr for other pointer-free ones) unless
+// the runtime has a shortcut (values < 256: staticuint64s; zero-sized and single-byte values). This is the case
 // the claim is about; the "-local" rows show the case escape analysis removes.
 var boxSink any
 
