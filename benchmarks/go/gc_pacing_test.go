@@ -32,10 +32,11 @@ var (
 	gcRand        uint64 = 0x9e3779b97f4a7c15
 )
 
-// gcBatch allocates one batch. go tool objdump (go1.19.8; gcBatch is inlined into gcPacing): per step the xorshift (SHLQ/SHRQ/
-// XORQ), an AND $0x3fff for the slot, CALL runtime.newobject(type.gcNode), two payload stores
-// and the pointer store into the table (with the write-barrier check): one real allocation
-// per step; gcTable is a package variable, so nothing is elided.
+// gcBatch allocates one batch. go tool objdump (go1.19.8; gcBatch is inlined into gcPacing):
+// per step the xorshift (SHLQ/SHRQ/XORQ), CALL runtime.newobject(type.gcNode), two payload
+// stores, an AND $0x3fff for the slot and the pointer store into the table (with the
+// write-barrier check): one real allocation per step; gcTable is a package variable, so
+// nothing is elided.
 func gcBatch() {
 	x := gcRand
 	table := gcTable

@@ -9,8 +9,8 @@ type big64 struct{ f [8]int64 }
 // boxSink is where the callee keeps the interface, as fmt/log arguments, []any elements and
 // map values do: the interface escapes, so the conversion must put a non-pointer value in a
 // heap box (runtime.convT64 for 8-byte values, convTnoptr for other pointer-free ones) unless
-// the runtime has a shortcut (values < 256: staticuint64s; zero-sized and single-byte values). This is the case
-// the claim is about; the "-local" rows show the case escape analysis removes.
+// the runtime has a shortcut (values < 256: staticuint64s; zero-sized and single-byte values).
+// This is the case the claim is about; the "-local" rows show the case escape analysis removes.
 var boxSink any
 
 var boxingSum int64
@@ -19,8 +19,8 @@ var boxingSum int64
 // not escape" for the -local ones; at the call sites "i escapes to heap" /
 // "v escapes to heap" for any-int / any-64B and "does not escape" for the -local rows.
 // -gcflags=-S: any-int calls runtime.convT64 per op, any-64B runtime.convTnoptr (64 bytes
-// copied to a fresh object), any-pointer stores the pointer itself into the data word (no call); the
-// -local rows build the box in the caller's frame.
+// copied to a fresh object), any-pointer stores the pointer itself into the data word (no
+// call); the -local rows build the box in the caller's frame.
 //
 //go:noinline
 func sumBoxedInt(x any) int64 { boxSink = x; return x.(int64) }
