@@ -13,12 +13,12 @@ const genericsElements = 64 * 1024 // 256 KiB of int32: in L2, as on the C++ sid
 
 // The three generic sorts are one algorithm written three times (a median-of-three quicksort
 // with insertion sort below 12 elements), differing only in how they compare:
-//   - sortOrdered[T ordered]: `<` on T. T = int32 is its own GC shape, so go1.19 stencils a
+//   - sortOrdered[T genericsOrdered]: `<` on T. T = int32 is its own GC shape, so go1.19 stencils a
 //     body for it and `<` is a CMPL inline: the monomorphised sort (the C++ std-sort, and what
 //     slices.Sort on []int32 compiles to in later Go).
 //   - sortFunc[T any](less func(a, b T) bool): one indirect CALL per compare through the func
 //     value (slices.SortFunc's shape): the C++ fnptr-sort.
-//   - sortMethod[T lesser[T]]: a.Less(b) on the type parameter. go1.19 calls a method of a
+//   - sortMethod[T genericsLesser[T]]: a.Less(b) on the type parameter. go1.19 calls a method of a
 //     type parameter through the dictionary (it loads the method's address from the hidden
 //     dictionary argument and CALLs it): the generics dictionary of the claim itself. Twinned
 //     with the C++ std-function-sort (the middle rung: one indirect call per compare).
@@ -27,17 +27,17 @@ const genericsElements = 64 * 1024 // 256 KiB of int32: in L2, as on the C++ sid
 // index pair, the twin of C's qsort; go1.19's sort.Slice is pdqsort, a different algorithm).
 // go tool objdump (go1.19.8): sortOrdered[go.shape.int32_0] has no CALL in its partition loop;
 // sortFunc's has `CALL R..` per compare; sortMethod's loads from the dictionary and CALLs.
-type ordered interface {
+type genericsOrdered interface {
 	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint32 | ~uint64 | ~float64 | ~string
 }
 
-type lesser[T any] interface{ Less(T) bool }
+type genericsLesser[T any] interface{ Less(T) bool }
 
 type genericsInt int32
 
 func (a genericsInt) Less(b genericsInt) bool { return a < b }
 
-func sortOrdered[T ordered](a []T) {
+func sortOrdered[T genericsOrdered](a []T) {
 	for len(a) > 12 {
 		m := len(a) / 2
 		if a[m] < a[0] {
@@ -121,7 +121,7 @@ func sortFunc[T any](a []T, less func(a, b T) bool) {
 	}
 }
 
-func sortMethod[T lesser[T]](a []T) {
+func sortMethod[T genericsLesser[T]](a []T) {
 	for len(a) > 12 {
 		m := len(a) / 2
 		if a[m].Less(a[0]) {
@@ -208,11 +208,11 @@ func BenchmarkGenerics(b *testing.B) {
 		}
 		b.Run(v.name, func(b *testing.B) {
 			b.ReportAllocs()
-			start := nowNanos()
+			start := procNowNanos()
 			for i := 0; i < b.N; i++ {
 				v.sort()
 			}
-			elapsed := nowNanos() - start
+			elapsed := procNowNanos() - start
 			genericsSink = work
 			b.ReportMetric(float64(elapsed)/float64(b.N)/genericsElements, "ns/op")
 		})

@@ -3,6 +3,7 @@
 package twins
 
 import (
+	"strconv"
 	"syscall"
 	"testing"
 )
@@ -33,7 +34,7 @@ func largeAllocTouch(block []byte, v byte) {
 func BenchmarkLargeAlloc(b *testing.B) {
 	for _, n := range []int{32 << 10, 64 << 10, 1 << 20} {
 		n := n
-		b.Run("make/"+itoa(n), func(b *testing.B) {
+		b.Run("make/"+strconv.Itoa(n), func(b *testing.B) {
 			b.ReportAllocs()
 			faults := procMinorFaults()
 			for i := 0; i < b.N; i++ {
@@ -60,20 +61,4 @@ func BenchmarkLargeAlloc(b *testing.B) {
 		}
 		b.ReportMetric((procMinorFaults()-faults)/float64(b.N), "page-faults")
 	})
-}
-
-// itoa formats a size for a sub-benchmark name (strconv would do; this keeps names identical
-// to the C++ side's Arg values).
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var buf [20]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(buf[i:])
 }

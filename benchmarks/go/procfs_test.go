@@ -72,8 +72,8 @@ func procCPUNanos() float64 {
 	return float64(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// nowNanos is a monotonic clock reading, for twins whose op is a fraction of an iteration
+// procNowNanos is a monotonic clock reading, for twins whose op is a fraction of an iteration
 // (ns/op overridden with ReportMetric; testing.B.Elapsed is Go 1.20+).
-func nowNanos() int64 { return int64(time.Since(procEpoch)) }
+func procNowNanos() int64 { return int64(time.Since(procEpoch)) }
 
 var procEpoch = time.Now()

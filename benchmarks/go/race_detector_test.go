@@ -140,12 +140,12 @@ func BenchmarkRaceDetector(b *testing.B) {
 				}
 			}
 			b.ReportMetric(procStatusBytes("VmHWM"), "child_maxrss_bytes")
-			b.ReportMetric(boolToFloat(raceEnabled), "race_enabled")
+			b.ReportMetric(raceFlag(raceEnabled), "race_enabled")
 		})
 	}
 }
 
-func boolToFloat(v bool) float64 {
+func raceFlag(v bool) float64 {
 	if v {
 		return 1
 	}
