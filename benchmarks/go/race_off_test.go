@@ -1,0 +1,6 @@
+// raceEnabled = false in a plain build (no race build tag).
+//go:build !race
+
+package twins
+
+const raceEnabled = false
