@@ -219,4 +219,8 @@ BENCHMARK(BM_ChannelBuffering)
     ->ArgsProduct({{2, 1}, {0, 1}, {0, 1, 128}})
     ->UseRealTime();
 
+// Counters claim files may name as a metric (bench.hpp: declare_counters).
+[[maybe_unused]] const bool channelbuffering_counters =
+    claimbench::declare_counters("BM_ChannelBuffering", {"pair_cs", "producer_cs"});
+
 }  // namespace

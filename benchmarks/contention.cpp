@@ -97,9 +97,10 @@ void BM_CasLoop_CasGo(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(failures), benchmark::Counter::kAvgIterations);
 }
 
-BENCHMARK(BM_CasLoop_Add)->Name("BM_CasLoop/add")->Apply(claimbench::sweep_threads);
-BENCHMARK(BM_CasLoop_Cas)->Name("BM_CasLoop/cas")->Apply(claimbench::sweep_threads);
-BENCHMARK(BM_CasLoop_CasGo)->Name("BM_CasLoop/cas-go")->Apply(claimbench::sweep_threads);
+[[maybe_unused]] const bool cas_loops = claimbench::register_variants(
+    "BM_CasLoop",
+    {{"add", &BM_CasLoop_Add}, {"cas", &BM_CasLoop_Cas}, {"cas-go", &BM_CasLoop_CasGo}},
+    claimbench::sweep_threads);
 
 // ---------------------------------------------------------------------------------------------
 // mutex-fairness: a barging mutex vs a FIFO ticket lock, throughput and acquire-wait tail.
@@ -211,14 +212,19 @@ void BM_MutexFairness(benchmark::State& state) {
       benchmark::Counter(waits.percentile(0.999) * ns_per_tick);
 }
 
-BENCHMARK_TEMPLATE(BM_MutexFairness, std::mutex)
-    ->Name("BM_MutexFairness/std-mutex")
-    ->Apply(claimbench::sweep_threads);
-BENCHMARK_TEMPLATE(BM_MutexFairness, AdaptiveMutex)
-    ->Name("BM_MutexFairness/adaptive-mutex")
-    ->Apply(claimbench::sweep_threads);
-BENCHMARK_TEMPLATE(BM_MutexFairness, claimbench::go::TicketLock)
-    ->Name("BM_MutexFairness/ticket")
-    ->Apply(claimbench::sweep_threads);
+[[maybe_unused]] const bool fairness_locks = claimbench::register_variants(
+    "BM_MutexFairness",
+    {
+        {"std-mutex", &BM_MutexFairness<std::mutex>},
+        {"adaptive-mutex", &BM_MutexFairness<AdaptiveMutex>},
+        {"ticket", &BM_MutexFairness<claimbench::go::TicketLock>},
+    },
+    claimbench::sweep_threads);
+
+// Counters claim files may name as a metric (bench.hpp: declare_counters).
+[[maybe_unused]] const bool casloop_counters =
+    claimbench::declare_counters("BM_CasLoop", {"cas_failures"});
+[[maybe_unused]] const bool mutexfairness_counters =
+    claimbench::declare_counters("BM_MutexFairness", {"wait_p999_ns"});
 
 }  // namespace

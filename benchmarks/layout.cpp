@@ -240,4 +240,10 @@ BENCHMARK_TEMPLATE(BM_FieldOrder, LargestFirst)
     ->Arg(1 << 23)
     ->Arg(1 << 13);
 
+// Counters claim files may name as a metric (bench.hpp: declare_counters).
+[[maybe_unused]] const bool fieldorder_counters =
+    claimbench::declare_counters("BM_FieldOrder", {"struct_bytes"});
+[[maybe_unused]] const bool mappresize_counters =
+    claimbench::declare_counters("BM_MapPresize", {"bucket_ratio", "capacity_ratio"});
+
 }  // namespace

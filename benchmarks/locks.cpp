@@ -297,75 +297,50 @@ void two(benchmark::internal::Benchmark* b) {
   b->Threads(2)->UseRealTime();
 }
 
-BENCHMARK_TEMPLATE(BM_RWMutex, MutexLock, ShortRead, false)
-    ->Name("BM_RWMutex/mutex/short/w0")
-    ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, GoMutexLock, ShortRead, false)
-    ->Name("BM_RWMutex/gomutex/short/w0")
-    ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, SharedMutexLock, ShortRead, false)
-    ->Name("BM_RWMutex/shared-mutex/short/w0")
-    ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, GoRWLock, ShortRead, false)
-    ->Name("BM_RWMutex/gorw/short/w0")
-    ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, CowPointer, ShortRead, false)
-    ->Name("BM_RWMutex/cow/short/w0")
-    ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, CowSharedPtr, ShortRead, false)
-    ->Name("BM_RWMutex/cow-sharedptr/short/w0")
-    ->Apply(one_and_two);
-
-BENCHMARK_TEMPLATE(BM_RWMutex, MutexLock, ShortRead, true)
-    ->Name("BM_RWMutex/mutex/short/w1000")
-    ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, GoMutexLock, ShortRead, true)
-    ->Name("BM_RWMutex/gomutex/short/w1000")
-    ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, SharedMutexLock, ShortRead, true)
-    ->Name("BM_RWMutex/shared-mutex/short/w1000")
-    ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, GoRWLock, ShortRead, true)
-    ->Name("BM_RWMutex/gorw/short/w1000")
-    ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, CowPointer, ShortRead, true)
-    ->Name("BM_RWMutex/cow/short/w1000")
-    ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, CowSharedPtr, ShortRead, true)
-    ->Name("BM_RWMutex/cow-sharedptr/short/w1000")
-    ->Apply(two);
-
-BENCHMARK_TEMPLATE(BM_RWMutex, MutexLock, LongRead, false)
-    ->Name("BM_RWMutex/mutex/long/w0")
-    ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, GoMutexLock, LongRead, false)
-    ->Name("BM_RWMutex/gomutex/long/w0")
-    ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, SharedMutexLock, LongRead, false)
-    ->Name("BM_RWMutex/shared-mutex/long/w0")
-    ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, GoRWLock, LongRead, false)
-    ->Name("BM_RWMutex/gorw/long/w0")
-    ->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_RWMutex, CowPointer, LongRead, false)
-    ->Name("BM_RWMutex/cow/long/w0")
-    ->Apply(one_and_two);
-
-BENCHMARK_TEMPLATE(BM_RWMutex, MutexLock, LongRead, true)
-    ->Name("BM_RWMutex/mutex/long/w1000")
-    ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, GoMutexLock, LongRead, true)
-    ->Name("BM_RWMutex/gomutex/long/w1000")
-    ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, SharedMutexLock, LongRead, true)
-    ->Name("BM_RWMutex/shared-mutex/long/w1000")
-    ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, GoRWLock, LongRead, true)
-    ->Name("BM_RWMutex/gorw/long/w1000")
-    ->Apply(two);
-BENCHMARK_TEMPLATE(BM_RWMutex, CowPointer, LongRead, true)
-    ->Name("BM_RWMutex/cow/long/w1000")
-    ->Apply(two);
+// BM_RWMutex/<lock>/<section>/<writes>, one table per section and write rate (in the order
+// they were registered before the tables, so a round runs them in the same order).
+[[maybe_unused]] const bool rwmutex_short_w0 = claimbench::register_variants(
+    "BM_RWMutex",
+    {
+        {"mutex/short/w0", &BM_RWMutex<MutexLock, ShortRead, false>},
+        {"gomutex/short/w0", &BM_RWMutex<GoMutexLock, ShortRead, false>},
+        {"shared-mutex/short/w0", &BM_RWMutex<SharedMutexLock, ShortRead, false>},
+        {"gorw/short/w0", &BM_RWMutex<GoRWLock, ShortRead, false>},
+        {"cow/short/w0", &BM_RWMutex<CowPointer, ShortRead, false>},
+        {"cow-sharedptr/short/w0", &BM_RWMutex<CowSharedPtr, ShortRead, false>},
+    },
+    one_and_two);
+[[maybe_unused]] const bool rwmutex_short_w1000 = claimbench::register_variants(
+    "BM_RWMutex",
+    {
+        {"mutex/short/w1000", &BM_RWMutex<MutexLock, ShortRead, true>},
+        {"gomutex/short/w1000", &BM_RWMutex<GoMutexLock, ShortRead, true>},
+        {"shared-mutex/short/w1000", &BM_RWMutex<SharedMutexLock, ShortRead, true>},
+        {"gorw/short/w1000", &BM_RWMutex<GoRWLock, ShortRead, true>},
+        {"cow/short/w1000", &BM_RWMutex<CowPointer, ShortRead, true>},
+        {"cow-sharedptr/short/w1000", &BM_RWMutex<CowSharedPtr, ShortRead, true>},
+    },
+    two);
+[[maybe_unused]] const bool rwmutex_long_w0 = claimbench::register_variants(
+    "BM_RWMutex",
+    {
+        {"mutex/long/w0", &BM_RWMutex<MutexLock, LongRead, false>},
+        {"gomutex/long/w0", &BM_RWMutex<GoMutexLock, LongRead, false>},
+        {"shared-mutex/long/w0", &BM_RWMutex<SharedMutexLock, LongRead, false>},
+        {"gorw/long/w0", &BM_RWMutex<GoRWLock, LongRead, false>},
+        {"cow/long/w0", &BM_RWMutex<CowPointer, LongRead, false>},
+    },
+    one_and_two);
+[[maybe_unused]] const bool rwmutex_long_w1000 = claimbench::register_variants(
+    "BM_RWMutex",
+    {
+        {"mutex/long/w1000", &BM_RWMutex<MutexLock, LongRead, true>},
+        {"gomutex/long/w1000", &BM_RWMutex<GoMutexLock, LongRead, true>},
+        {"shared-mutex/long/w1000", &BM_RWMutex<SharedMutexLock, LongRead, true>},
+        {"gorw/long/w1000", &BM_RWMutex<GoRWLock, LongRead, true>},
+        {"cow/long/w1000", &BM_RWMutex<CowPointer, LongRead, true>},
+    },
+    two);
 
 // ---------------------------------------------------------------------------------------------
 // once-fast-path
@@ -451,10 +426,14 @@ void BM_Once(benchmark::State& state) {
   }
 }
 
-BENCHMARK_TEMPLATE(BM_Once, AcquireLoad)->Name("BM_Once/acquire")->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_Once, GoOnceForm)->Name("BM_Once/go-once")->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_Once, StaticForm)->Name("BM_Once/static")->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_Once, CallOnceForm)->Name("BM_Once/call-once")->Apply(one_and_two);
-BENCHMARK_TEMPLATE(BM_Once, MutexForm)->Name("BM_Once/mutex")->Apply(one_and_two);
+[[maybe_unused]] const bool once_forms = claimbench::register_variants("BM_Once",
+                                                      {
+                                                          {"acquire", &BM_Once<AcquireLoad>},
+                                                          {"go-once", &BM_Once<GoOnceForm>},
+                                                          {"static", &BM_Once<StaticForm>},
+                                                          {"call-once", &BM_Once<CallOnceForm>},
+                                                          {"mutex", &BM_Once<MutexForm>},
+                                                      },
+                                                      one_and_two);
 
 }  // namespace

@@ -264,4 +264,12 @@ void BM_Subslice_Copy(benchmark::State& state) {
 BENCHMARK(BM_Subslice_View)->Name("BM_Subslice/view");
 BENCHMARK(BM_Subslice_Copy)->Name("BM_Subslice/copy");
 
+// Counters claim files may name as a metric (bench.hpp: declare_counters).
+[[maybe_unused]] const bool madvise_counters =
+    claimbench::declare_counters("BM_Madvise", {"retained_fraction"});
+[[maybe_unused]] const bool reserve_counters =
+    claimbench::declare_counters("BM_Reserve", {"rss_delta_bytes", "rss_pages"});
+[[maybe_unused]] const bool subslice_counters =
+    claimbench::declare_counters("BM_Subslice", {"retained_bytes"});
+
 }  // namespace

@@ -381,4 +381,8 @@ BENCHMARK_CAPTURE(BM_AllocatorCache_External, tcmalloc, tcmalloc)
     ->Name("BM_AllocatorCache/tcmalloc")
     ->Apply(claimbench::sweep_threads);
 
+// Counters claim files may name as a metric (bench.hpp: declare_counters).
+[[maybe_unused]] const bool objectpool_counters =
+    claimbench::declare_counters("BM_ObjectPool", {"pool_rss_bytes"});
+
 }  // namespace

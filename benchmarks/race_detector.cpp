@@ -230,4 +230,8 @@ BENCHMARK_CAPTURE(BM_RaceDetector, disjoint_slices_tsan, "disjoint-slices", true
     ->Iterations(1)
     ->UseManualTime();
 
+// Counters claim files may name as a metric (bench.hpp: declare_counters).
+[[maybe_unused]] const bool racedetector_counters =
+    claimbench::declare_counters("BM_RaceDetector", {"child_maxrss_bytes"});
+
 }  // namespace

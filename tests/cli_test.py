@@ -4,6 +4,7 @@
 Usage: cli_test.py BENCH SOURCE_DIR CASE
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,22 @@ def expect(result, code, *needles, stream="stderr"):
     if problems:
         print(f"FAIL {CASE}: {'; '.join(problems)}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}")
         sys.exit(1)
+
+
+def claims_copy(tmp, name, edit):
+    """A copy of claims/ with one file edited; returns its path."""
+    claims = os.path.join(tmp, "claims")
+    shutil.copytree(os.path.join(SOURCE, "claims"), claims)
+    path = os.path.join(claims, name)
+    with open(path) as f:
+        text = f.read()
+    edited = edit(text)
+    if edited == text:
+        print(f"FAIL {CASE}: the edit of {name} changed nothing")
+        sys.exit(1)
+    with open(path, "w") as f:
+        f.write(edited)
+    return claims
 
 
 def expect_nothing_written(out_dir):
@@ -60,20 +77,65 @@ with tempfile.TemporaryDirectory() as tmp:
         expect(bench("run", "--out", out), 2, "--claim ID or --all")
         expect_nothing_written(out)
     elif CASE == "malformed-claim-file":
-        claims = os.path.join(tmp, "claims")
-        os.makedirs(claims)
-        with open(os.path.join(SOURCE, "claims", "catalog.toml")) as f:
-            catalog = f.read()
-        with open(os.path.join(claims, "catalog.toml"), "w") as f:
-            f.write(catalog)
-        with open(os.path.join(SOURCE, "claims", "false-sharing.toml")) as f:
-            lines = f.read().splitlines()
-        lines.insert(3, "colour = \"blue\"")
-        with open(os.path.join(claims, "false-sharing.toml"), "w") as f:
-            f.write("\n".join(lines) + "\n")
+        claims = claims_copy(tmp, "false-sharing.toml", lambda t: t.replace(
+            'fidelity = "direct"\n', 'fidelity = "direct"\ncolour = "blue"\n'))
         expect(bench("--claims-dir", claims, "run", "--claim", "false-sharing", "--out", out), 2,
                "false-sharing.toml:4: unknown key 'colour'")
         expect_nothing_written(out)
+    elif CASE == "claim-unknown-variant":
+        # Checked against the registry when the catalog loads, before anything runs.
+        claims = claims_copy(tmp, "false-sharing.toml", lambda t: t.replace(
+            'numerator = { variant = "packed", threads = 2 }',
+            'numerator = { variant = "pakced", threads = 2 }', 1))
+        expect(bench("--claims-dir", claims, "run", "--claim", "false-sharing", "--out", out), 2,
+               "false-sharing.toml:", "check 'padding-helps', 'numerator': FalseSharing has no "
+               "variant 'pakced'; did you mean: packed")
+        expect_nothing_written(out)
+        expect(bench("--claims-dir", claims, "list"), 2, "variant 'pakced'")
+    elif CASE == "claim-unknown-threads":
+        claims = claims_copy(tmp, "false-sharing.toml", lambda t: t.replace(
+            'numerator = { variant = "packed", threads = 2 }',
+            'numerator = { variant = "packed", threads = 3 }', 1))
+        expect(bench("--claims-dir", claims, "run", "--claim", "false-sharing", "--out", out), 2,
+               "variant 'packed' of FalseSharing is registered at threads", "not 3")
+        expect_nothing_written(out)
+    elif CASE == "claim-bad-pattern":
+        claims = claims_copy(tmp, "false-sharing.toml", lambda t: t.replace(
+            'benchmarks = "^BM_FalseSharing/"', 'benchmarks = "^BM_FalseSharng/"'))
+        expect(bench("--claims-dir", claims, "show", "false-sharing"), 2,
+               "false-sharing.toml:", "benchmarks: '^BM_FalseSharng/' matches no registered "
+               "benchmark; families near it: BM_FalseSharing")
+    elif CASE == "claim-bad-metric":
+        claims = claims_copy(tmp, "goroutine-vs-thread.toml", lambda t: t.replace(
+            'metric = "rss_bytes"', 'metric = "rss_byte"'))
+        expect(bench("--claims-dir", claims, "run", "--claim", "goroutine-vs-thread", "--out", out),
+               2, "goroutine-vs-thread.toml:", "check 'resident-per-unit', 'metric': 'rss_byte'")
+        expect_nothing_written(out)
+    elif CASE == "claim-bad-event":
+        claims = claims_copy(tmp, "false-sharing.toml", lambda t: t.replace(
+            '"L1-dcache-load-misses"]', '"L1-dcache-lod-misses"]'))
+        expect(bench("--claims-dir", claims, "show", "false-sharing"), 2,
+               "false-sharing.toml:", "events: unknown event 'L1-dcache-lod-misses'")
+    elif CASE == "claim-nan-threshold":
+        claims = claims_copy(tmp, "false-sharing.toml", lambda t: t.replace(
+            "at_least = 1.5", "at_least = nan", 1))
+        expect(bench("--claims-dir", claims, "run", "--claim", "false-sharing", "--out", out), 2,
+               "false-sharing.toml:", "'at_least' must be a finite number above 0, not nan")
+        expect_nothing_written(out)
+    elif CASE == "claim-wrong-kind-threshold":
+        claims = claims_copy(tmp, "false-sharing.toml", lambda t: t.replace(
+            "within = 0.10", "within = 0.10\nat_least = 1.5", 1))
+        expect(bench("--claims-dir", claims, "list"), 2,
+               "check 'one-line-suffices', 'at_least': does not belong to a equivalence check")
+    elif CASE == "catalog-duplicate":
+        claims = claims_copy(tmp, "catalog.toml", lambda t: t + '\n[[claim]]\nid = "cas-loop"\nsection = "A"\n')
+        expect(bench("--claims-dir", claims, "list"), 2, "catalog.toml:",
+               "claim 'cas-loop' is listed twice")
+    elif CASE == "catalog-title-duplicated":
+        claims = claims_copy(tmp, "catalog.toml", lambda t: t.replace(
+            'id = "cas-loop"\n', 'id = "cas-loop"\ntitle = "CAS"\n', 1))
+        expect(bench("--claims-dir", claims, "list"), 2, "catalog.toml:",
+               "claim 'cas-loop': remove 'title' and 'fidelity' here, cas-loop.toml says them")
     elif CASE == "unwritable-out":
         blocker = os.path.join(tmp, "file")
         with open(blocker, "w") as f:

@@ -14,199 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "analogues/epoch.hpp"
+
 namespace claimbench::go {
-
-// ---------------------------------------------------------------------------------------------
-// Epoch-based reclamation (EBR) standing in for Go's garbage collector.
-//
-// Why it exists: Go's sync.Map hands out raw pointers (the read snapshot, *entry, the boxed
-// value *any) to lock-free readers and simply drops them; the GC frees them once no goroutine can
-// reach them. C++ has no GC, so every object a lock-free reader may still hold is "retired" here
-// and freed only after every thread has left the critical section it was in at retire time.
-//
-// Why EBR and not the alternatives:
-//  * std::atomic<std::shared_ptr> (libstdc++ 12) takes an internal spin-lock bit and bumps the
-//    refcount on every load: every Load would write the same cache line, which is exactly the
-//    reader contention sync.Map exists to avoid (it would turn the benchmark into a refcount
-//    benchmark).
-//  * "Keep retired snapshots until the map dies" bounds nothing for boxed values: every Store to
-//    an existing key retires one, so a store-heavy benchmark would grow without limit.
-// The price of EBR: each operation writes a thread-private, cache-line-padded announcement word
-// (one seq_cst store, an xchg on x86) on entry and a plain store on exit. That is per-thread, so
-// it scales; Go's Load has no such cost (the GC pays elsewhere). A thread parked inside a guard
-// (e.g. a slow range() callback) stalls reclamation for everyone, but never correctness.
-namespace syncmap_detail {
-
-struct Retired {
-  void* ptr;
-  void (*deleter)(void*);
-  std::uint64_t epoch;  // global epoch read *after* the object was unlinked
-};
-
-// One per thread that ever touched a SyncMap; padded so announcements never false-share.
-struct alignas(64) EpochRecord {
-  std::atomic<std::uint64_t> state{0};  // 0 = quiescent, else the epoch announced at entry
-  std::atomic<bool> in_use{false};
-  EpochRecord* next = nullptr;  // immutable once published on the domain list
-};
-
-class EpochDomain {
- public:
-  static EpochDomain& instance() {
-    static EpochDomain d;
-    return d;
-  }
-
-  EpochDomain() = default;
-  EpochDomain(const EpochDomain&) = delete;
-  EpochDomain& operator=(const EpochDomain&) = delete;
-
-  // Runs at static destruction, after every thread_local ThreadEpoch (including main's) has
-  // handed its leftovers over, so nothing can still be reading the orphans.
-  ~EpochDomain() {
-    for (const Retired& r : orphans_)
-      r.deleter(r.ptr);
-    for (EpochRecord* r = head_.load(std::memory_order_acquire); r != nullptr;) {
-      EpochRecord* next = r->next;
-      delete r;
-      r = next;
-    }
-  }
-
-  EpochRecord* acquire_record() {
-    // Reuse a record of an exited thread so the scan in try_advance() stays O(live threads).
-    for (EpochRecord* r = head_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
-      bool expected = false;
-      if (!r->in_use.load(std::memory_order_relaxed) &&
-          r->in_use.compare_exchange_strong(expected, true, std::memory_order_acquire)) {
-        return r;
-      }
-    }
-    auto* r = new EpochRecord;
-    r->in_use.store(true, std::memory_order_relaxed);
-    r->next = head_.load(std::memory_order_relaxed);
-    while (!head_.compare_exchange_weak(r->next, r, std::memory_order_release,
-                                        std::memory_order_relaxed)) {
-    }
-    return r;
-  }
-
-  void release_record(EpochRecord* r) {
-    r->state.store(0, std::memory_order_release);
-    r->in_use.store(false, std::memory_order_release);
-  }
-
-  // seq_cst throughout: the safety argument needs "unlink, then read epoch" (retire side) and
-  // "announce epoch, then read pointers" (reader side) to be ordered in one total order.
-  std::uint64_t epoch() const { return epoch_.load(std::memory_order_seq_cst); }
-
-  // The epoch may move from e to e+1 only once every active thread has announced e: then nobody
-  // can still hold a pointer unlinked before epoch e-1 was current, so items retired at e-1 are
-  // free once the epoch reaches e+1 (retire epoch + 2).
-  void try_advance() {
-    std::uint64_t e = epoch_.load(std::memory_order_seq_cst);
-    for (EpochRecord* r = head_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
-      const std::uint64_t s = r->state.load(std::memory_order_seq_cst);
-      if (s != 0 && s != e) return;
-    }
-    epoch_.compare_exchange_strong(e, e + 1, std::memory_order_seq_cst);
-  }
-
-  void orphan(std::vector<Retired>&& items) {
-    if (items.empty()) return;
-    std::lock_guard lk(orphan_mu_);
-    orphans_.insert(orphans_.end(), items.begin(), items.end());
-    has_orphans_.store(true, std::memory_order_release);
-  }
-
-  // Exited threads cannot collect their own limbo any more; live threads adopt it.
-  void adopt(std::vector<Retired>& into) {
-    if (!has_orphans_.load(std::memory_order_acquire)) return;
-    std::lock_guard lk(orphan_mu_);
-    into.insert(into.end(), orphans_.begin(), orphans_.end());
-    orphans_.clear();
-    has_orphans_.store(false, std::memory_order_relaxed);
-  }
-
- private:
-  std::atomic<std::uint64_t> epoch_{1};
-  std::atomic<EpochRecord*> head_{nullptr};
-  std::mutex orphan_mu_;
-  std::vector<Retired> orphans_;
-  std::atomic<bool> has_orphans_{false};
-};
-
-class ThreadEpoch {
- public:
-  // Collect only every kBatch retirements: try_advance scans all records.
-  static constexpr std::size_t kBatch = 128;
-
-  static ThreadEpoch& current() {
-    thread_local ThreadEpoch t;
-    return t;
-  }
-
-  ThreadEpoch() : domain_(EpochDomain::instance()), rec_(domain_.acquire_record()) {}
-  ThreadEpoch(const ThreadEpoch&) = delete;
-  ThreadEpoch& operator=(const ThreadEpoch&) = delete;
-  ~ThreadEpoch() {
-    collect();
-    domain_.orphan(std::move(limbo_));
-    domain_.release_record(rec_);
-  }
-
-  // Re-entrant: range() callbacks may call back into the map.
-  void enter() {
-    if (depth_++ == 0) rec_->state.store(domain_.epoch(), std::memory_order_seq_cst);
-  }
-
-  void exit() {
-    if (--depth_ != 0) return;
-    // release: everything this thread read under the guard happens-before an advancer that
-    // observes the quiescent state, hence before the free.
-    rec_->state.store(0, std::memory_order_release);
-    if (limbo_.size() >= next_collect_) collect();
-  }
-
-  void retire(void* p, void (*deleter)(void*)) { limbo_.push_back({p, deleter, domain_.epoch()}); }
-
- private:
-  void collect() {
-    domain_.adopt(limbo_);
-    domain_.try_advance();
-    const std::uint64_t e = domain_.epoch();
-    auto keep = std::partition(limbo_.begin(), limbo_.end(),
-                               [e](const Retired& r) { return r.epoch + 2 > e; });
-    for (auto it = keep; it != limbo_.end(); ++it)
-      it->deleter(it->ptr);
-    limbo_.erase(keep, limbo_.end());
-    next_collect_ = limbo_.size() + kBatch;
-  }
-
-  EpochDomain& domain_;
-  EpochRecord* rec_;
-  int depth_ = 0;
-  std::vector<Retired> limbo_;
-  std::size_t next_collect_ = kBatch;
-};
-
-class EpochGuard {
- public:
-  EpochGuard() : t_(ThreadEpoch::current()) { t_.enter(); }
-  ~EpochGuard() { t_.exit(); }
-  EpochGuard(const EpochGuard&) = delete;
-  EpochGuard& operator=(const EpochGuard&) = delete;
-
- private:
-  ThreadEpoch& t_;
-};
-
-template <class T>
-void retire(const T* p) {
-  ThreadEpoch::current().retire(const_cast<T*>(p), [](void* q) { delete static_cast<T*>(q); });
-}
-
-}  // namespace syncmap_detail
 
 // Mechanism (Go 1.19/1.20 src/sync/map.go): two maps.
 //  * read_: an immutable snapshot {m, amended} published through one atomic pointer. Loads,
@@ -292,7 +102,7 @@ class SyncMap {
       Box* b = p.load();
       while (is_value(b)) {
         if (p.compare_exchange_weak(b, nullptr)) {
-          syncmap_detail::retire(b);
+          epoch::retire(b);
           return;
         }
       }
@@ -347,7 +157,7 @@ class SyncMap {
   }
 
   std::optional<V> load(const K& key) const {
-    syncmap_detail::EpochGuard g;
+    epoch::EpochGuard g;
     const ReadOnly* read = read_.load();
     Entry* e = find(read->m.get(), key);
     if (e == nullptr && read->amended) {
@@ -368,7 +178,7 @@ class SyncMap {
   }
 
   void store(const K& key, V value) {
-    syncmap_detail::EpochGuard g;
+    epoch::EpochGuard g;
     auto nb = std::make_unique<Box>(Box{std::move(value)});
     const ReadOnly* read = read_.load();
     if (Entry* e = find(read->m.get(), key)) {
@@ -395,7 +205,7 @@ class SyncMap {
 
   // Returns {actual value, loaded}: loaded == true means the key existed and nothing was stored.
   std::pair<V, bool> load_or_store(const K& key, V value) {
-    syncmap_detail::EpochGuard g;
+    epoch::EpochGuard g;
     const ReadOnly* read = read_.load();
     if (Entry* e = find(read->m.get(), key)) {
       auto r = e->try_load_or_store(value);
@@ -423,7 +233,7 @@ class SyncMap {
   // Go's Delete (LoadAndDelete): keys in the read map are only nil-ed (lock-free) and stay in the
   // maps; only dirty-only keys are physically removed.
   void erase(const K& key) {
-    syncmap_detail::EpochGuard g;
+    epoch::EpochGuard g;
     const ReadOnly* read = read_.load();
     Entry* e = find(read->m.get(), key);
     if (e == nullptr && read->amended) {
@@ -435,7 +245,7 @@ class SyncMap {
           e = it->second;
           dirty_->erase(it);
           // In neither map now, but other threads (and we, below) may still hold it.
-          syncmap_detail::retire(e);
+          epoch::retire(e);
         }
         miss_locked();
       }
@@ -448,7 +258,7 @@ class SyncMap {
   // the map (no lock is held while f runs).
   template <class F>
   void range(F f) {
-    syncmap_detail::EpochGuard g;
+    epoch::EpochGuard g;
     const ReadOnly* read = read_.load();
     if (read->amended) {
       // Range is O(n) anyway, so it pays for promoting dirty right away; then iterating the
@@ -487,11 +297,11 @@ class SyncMap {
   }
   // Entries in the read snapshot, including deleted (nil/expunged) ones.
   std::size_t read_size() const {
-    syncmap_detail::EpochGuard g;
+    epoch::EpochGuard g;
     return read_.load()->m->size();
   }
   bool amended() const {
-    syncmap_detail::EpochGuard g;
+    epoch::EpochGuard g;
     return read_.load()->amended;
   }
 
@@ -504,7 +314,7 @@ class SyncMap {
   static bool is_value(const Box* b) { return b != nullptr && b != expunged(); }
 
   static void retire_box(Box* b) {
-    if (is_value(b)) syncmap_detail::retire(b);
+    if (is_value(b)) epoch::retire(b);
   }
 
   static Entry* find(const Map* m, const K& key) {
@@ -549,7 +359,7 @@ class SyncMap {
   void promote_locked() const {
     const ReadOnly* old = read_.load(std::memory_order_relaxed);
     for (const auto& kv : *old->m) {
-      if (kv.second->p.load() == expunged()) syncmap_detail::retire(kv.second);
+      if (kv.second->p.load() == expunged()) epoch::retire(kv.second);
     }
     publish_locked(new ReadOnly{std::shared_ptr<const Map>(std::move(dirty_)), false});
     misses_ = 0;
@@ -558,7 +368,7 @@ class SyncMap {
   void publish_locked(const ReadOnly* next) const {
     const ReadOnly* old = read_.load(std::memory_order_relaxed);
     read_.store(next);  // seq_cst: must precede the epoch read in retire() (EBR ordering)
-    syncmap_detail::retire(old);
+    epoch::retire(old);
   }
 
   // load() is logically const but, as in Go, may count misses and promote.

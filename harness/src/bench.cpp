@@ -3,6 +3,13 @@
 #include <fmt/format.h>
 #include <sched.h>
 
+#include <algorithm>
+#include <array>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
 namespace claimbench {
 
 int allowed_pus() {
@@ -12,11 +19,92 @@ int allowed_pus() {
   return CPU_COUNT(&set);
 }
 
+std::size_t placement_pus() {
+  const RunConfig* config = active_run_config();
+  if (config != nullptr && !config->pus.empty()) return config->pus.size();
+  return static_cast<std::size_t>(allowed_pus());
+}
+
+int workers_for_cores() {
+  const RunConfig* config = active_run_config();
+  if (config == nullptr || config->pus.empty()) return allowed_pus();
+  int n = static_cast<int>(config->pus.size());
+  if (config->topology != nullptr) n = std::min(n, static_cast<int>(config->topology->cores()));
+  return std::max(n, 1);
+}
+
 int pin_extra_thread(std::size_t index) {
   const RunConfig* config = active_run_config();
   if (config == nullptr || config->topology == nullptr || config->pus.empty()) return -1;
   const unsigned pu = config->pus[index % config->pus.size()];
   return config->topology->bind_this_thread(pu) ? static_cast<int>(pu) : -1;
+}
+
+namespace {
+
+// Family -> declared counters. Written only by static initialisers (declare_counters), read
+// after main() starts: the same discipline as Google Benchmark's registry it sits beside.
+std::map<std::string, std::vector<std::string>>& declared_counters() {
+  static std::map<std::string, std::vector<std::string>> counters;
+  return counters;
+}
+
+// Prints nothing; Google Benchmark's --benchmark_list_tests writes names to its output stream.
+class ListReporter : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>&) override {}
+};
+
+void set_list_flag(bool on) {
+  std::string program = "bench";
+  std::string flag = fmt::format("--benchmark_list_tests={}", on);
+  std::array<char*, 3> argv = {program.data(), flag.data(), nullptr};
+  int argc = 2;
+  benchmark::Initialize(&argc, argv.data());
+}
+
+}  // namespace
+
+bool register_variants(std::string_view family, std::initializer_list<Variant> variants,
+                       void (*configure)(benchmark::internal::Benchmark*)) {
+  for (const auto& variant : variants) {
+    const std::string name = fmt::format("{}/{}", family, variant.name);
+    auto* benchmark = benchmark::RegisterBenchmark(name.c_str(), variant.run);
+    if (configure != nullptr) configure(benchmark);
+  }
+  return true;
+}
+
+bool declare_counters(std::string_view family, std::initializer_list<std::string_view> counters) {
+  auto& list = declared_counters()[std::string(family)];
+  for (auto counter : counters)
+    list.emplace_back(counter);
+  return true;
+}
+
+Registry built_registry() {
+  Registry registry;
+  ListReporter reporter;
+  std::stringstream names;
+  reporter.SetOutputStream(&names);
+  set_list_flag(true);
+  benchmark::RunSpecifiedBenchmarks(&reporter, ".");
+  set_list_flag(false);
+  for (std::string line; std::getline(names, line);) {
+    if (!line.empty()) registry.benchmarks.push_back(line);
+  }
+  registry.counters = declared_counters();
+  return registry;
+}
+
+Expected<Catalog> load_catalog(const std::filesystem::path& directory) {
+  Registry registry = built_registry();
+  // In the source tree the Go twins sit beside claims/; an install without them checks syntax.
+  const auto go_dir = directory / ".." / "benchmarks" / "go";
+  std::error_code ec;
+  if (std::filesystem::is_directory(go_dir, ec)) registry.go_dir = go_dir;
+  return load_catalog(directory, registry);
 }
 
 void sweep_threads(benchmark::internal::Benchmark* benchmark) {

@@ -1,140 +1,231 @@
+// Claim files: one claims/<id>.toml parsed into a Claim, its kinds and thresholds checked
+// (resolving it against the registry is catalog.cpp's job).
 #include "claimbench/claims.hpp"
 
 #include <fmt/format.h>
-
 #include <toml++/toml.h>
+
 #include <algorithm>
-#include <fstream>
+#include <cmath>
 #include <regex>
 #include <set>
-#include <sstream>
+
+#include "claims_toml.hpp"
 
 namespace claimbench {
 namespace {
 
-// Reads one TOML table against a fixed set of keys. Every error names file, line and field.
-class TableReader {
- public:
-  TableReader(const toml::table& table, const std::filesystem::path& file, std::string context)
-      : table_(table), file_(file), context_(std::move(context)) {}
+using claims_toml::parse_toml;
+using claims_toml::read_file;
+using claims_toml::TableReader;
 
-  std::string where(const toml::node* node) const {
-    const auto line = node != nullptr ? node->source().begin.line : table_.source().begin.line;
-    return fmt::format("{}:{}", file_.string(), line);
-  }
-
-  Expected<void> only(std::initializer_list<std::string_view> allowed) const {
-    for (auto&& [key, value] : table_) {
-      if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
-        return fail(fmt::format("{}: unknown key '{}' in {} (allowed: {})", where(&value),
-                                key.str(), context_, fmt::join(allowed, ", ")));
-      }
-    }
-    return {};
-  }
-
-  Expected<std::string> text(std::string_view key, bool required) const {
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) {
-      if (required) {
-        return fail(fmt::format("{}: {} is missing '{}'", where(nullptr), context_, key));
-      }
-      return std::string();
-    }
-    if (!node->is_string()) {
-      return fail(fmt::format("{}: '{}' in {} must be a string", where(node), key, context_));
-    }
-    return std::string(*node->value<std::string>());
-  }
-
-  Expected<std::optional<double>> number(std::string_view key) const {
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) return std::optional<double>();
-    if (!node->is_number()) {
-      return fail(fmt::format("{}: '{}' in {} must be a number", where(node), key, context_));
-    }
-    return std::optional<double>(*node->value<double>());
-  }
-
-  int line_of(std::string_view key) const {
-    const toml::node* node = table_.get(key);
-    return static_cast<int>(node != nullptr ? node->source().begin.line
-                                            : table_.source().begin.line);
-  }
-
- private:
-  const toml::table& table_;
-  const std::filesystem::path& file_;
-  std::string context_;
-};
-
-#define CB_TRY(var, expr)                                          \
-  auto var##_result = (expr);                                      \
-  if (!var##_result) return std::unexpected(var##_result.error()); \
-  auto var = std::move(*var##_result)
-
-Expected<void> validate_bounds(const Check& check, const std::string& where) {
-  auto need = [&](bool ok, std::string_view what) -> Expected<void> {
-    if (ok) return {};
-    return fail(fmt::format("{}: check '{}': {}", where, check.id, what));
-  };
-  switch (check.kind) {
-    case CheckKind::ratio: {
-      const bool lower = check.at_least.has_value();
-      const bool upper = check.at_most.has_value();
-      if (auto ok = need(check.numerator.size() && check.denominator.size(),
-                         "a ratio check needs 'numerator' and 'denominator'");
-          !ok) {
-        return ok;
-      }
-      if (auto ok = need(lower != upper,
-                         "a ratio check needs exactly one of 'at_least' or "
-                         "'at_most'");
-          !ok) {
-        return ok;
-      }
-      if (lower) {
-        if (auto ok = need(check.refuted_below.has_value() && !check.refuted_above,
-                           "'at_least' goes with 'refuted_below'");
-            !ok) {
-          return ok;
-        }
-        return need(*check.refuted_below <= *check.at_least,
-                    "'refuted_below' must not exceed 'at_least'");
-      }
-      if (auto ok = need(check.refuted_above.has_value() && !check.refuted_below,
-                         "'at_most' goes with 'refuted_above'");
-          !ok) {
-        return ok;
-      }
-      return need(*check.refuted_above >= *check.at_most,
-                  "'refuted_above' must not be below 'at_most'");
-    }
-    case CheckKind::equivalent:
-      if (auto ok = need(check.numerator.size() && check.denominator.size(),
-                         "an equivalence check needs 'numerator' and 'denominator'");
-          !ok) {
-        return ok;
-      }
-      return need(check.within.has_value() && *check.within > 0 && *check.within < 1,
-                  "an equivalence check needs 'within' between 0 and 1 (0.10 = ±10%)");
-    case CheckKind::absolute:
-      if (auto ok = need(check.numerator.size() && check.denominator.empty(),
-                         "an absolute check names one benchmark in 'numerator'");
-          !ok) {
-        return ok;
-      }
-      return need(check.at_least.has_value() != check.at_most.has_value(),
-                  "an absolute check needs exactly one of 'at_least' or 'at_most'");
+// Thresholds are ratios of positive quantities or counts: finite, and ratios above zero.
+Expected<void> check_number(const TableReader& in, const toml::table& table, std::string_view key,
+                            const std::optional<double>& value, bool ratio) {
+  if (!value) return {};
+  if (!std::isfinite(*value) || *value < 0 || (ratio && *value == 0)) {
+    return fail(fmt::format("{}: '{}' must be a finite number {} 0, not {}",
+                            in.where(table.get(key)), key, ratio ? "above" : "at or above",
+                            *value));
   }
   return {};
 }
 
+Expected<void> validate_bounds(const Check& check, const TableReader& in,
+                               const toml::table& table) {
+  auto need = [&](bool ok, std::string_view key, std::string_view what) -> Expected<void> {
+    if (ok) return {};
+    const toml::node* node = table.get(key);
+    return fail(fmt::format("{}: check '{}', '{}': {}", in.where(node ? node : table.get("id")),
+                            check.id, key, what));
+  };
+  auto absent = [&](std::initializer_list<std::string_view> keys,
+                    std::string_view kind) -> Expected<void> {
+    for (auto key : keys) {
+      if (auto ok = need(!table.contains(key), key,
+                         fmt::format("does not belong to a {} check", kind));
+          !ok) {
+        return ok;
+      }
+    }
+    return {};
+  };
+  const bool ratio_like = check.kind != CheckKind::absolute;
+  for (auto [key, value] :
+       {std::pair<std::string_view, const std::optional<double>*>{"at_least", &check.at_least},
+        {"refuted_below", &check.refuted_below},
+        {"at_most", &check.at_most},
+        {"refuted_above", &check.refuted_above}}) {
+    if (auto ok = check_number(in, table, key, *value, ratio_like); !ok) return ok;
+  }
+  switch (check.kind) {
+    case CheckKind::ratio: {
+      if (auto ok = absent({"within"}, "ratio"); !ok) return ok;
+      const bool lower = check.at_least.has_value();
+      const bool upper = check.at_most.has_value();
+      if (auto ok = need(lower != upper, lower ? "at_most" : "at_least",
+                         "a ratio check needs exactly one of 'at_least' or 'at_most'");
+          !ok) {
+        return ok;
+      }
+      if (lower) {
+        if (auto ok = need(!check.refuted_above, "refuted_above",
+                           "'at_least' goes with 'refuted_below', not 'refuted_above'");
+            !ok) {
+          return ok;
+        }
+        if (auto ok = need(check.refuted_below.has_value(), "refuted_below",
+                           "'at_least' needs 'refuted_below'");
+            !ok) {
+          return ok;
+        }
+        return need(*check.refuted_below <= *check.at_least, "refuted_below",
+                    "'refuted_below' must not exceed 'at_least'");
+      }
+      if (auto ok = need(!check.refuted_below, "refuted_below",
+                         "'at_most' goes with 'refuted_above', not 'refuted_below'");
+          !ok) {
+        return ok;
+      }
+      if (auto ok = need(check.refuted_above.has_value(), "refuted_above",
+                         "'at_most' needs 'refuted_above'");
+          !ok) {
+        return ok;
+      }
+      return need(*check.refuted_above >= *check.at_most, "refuted_above",
+                  "'refuted_above' must not be below 'at_most'");
+    }
+    case CheckKind::equivalent:
+      if (auto ok = absent({"at_least", "refuted_below", "at_most", "refuted_above"},
+                           "equivalence");
+          !ok) {
+        return ok;
+      }
+      return need(check.within.has_value() && std::isfinite(*check.within) &&
+                      *check.within > 0 && *check.within < 1,
+                  "within", "an equivalence check needs 'within' between 0 and 1 (0.10 = ±10%)");
+    case CheckKind::absolute: {
+      if (auto ok = absent({"within", "mechanism"}, "absolute"); !ok) return ok;
+      if (auto ok = need(check.at_least.has_value() != check.at_most.has_value(),
+                         check.at_least ? "at_most" : "at_least",
+                         "an absolute check needs exactly one of 'at_least' or 'at_most'");
+          !ok) {
+        return ok;
+      }
+      // The refute bound lies beyond the holds bound, on the side away from it.
+      if (check.at_least) {
+        if (auto ok = need(!check.refuted_above, "refuted_above",
+                           "'at_least' goes with 'refuted_below', not 'refuted_above'");
+            !ok) {
+          return ok;
+        }
+        return need(check.refuted_below.value_or(*check.at_least) <= *check.at_least,
+                    "refuted_below", "'refuted_below' must not exceed 'at_least'");
+      }
+      if (auto ok = need(!check.refuted_below, "refuted_below",
+                         "'at_most' goes with 'refuted_above', not 'refuted_below'");
+          !ok) {
+        return ok;
+      }
+      return need(check.refuted_above.value_or(*check.at_most) >= *check.at_most,
+                  "refuted_above", "'refuted_above' must not be below 'at_most'");
+    }
+  }
+  return {};
+}
+
+// `{ family = "Spawn", variant = "thread", threads = 1 }`; family and threads are optional.
+Expected<VariantRef> parse_ref(const TableReader& in, const toml::table& check,
+                               std::string_view key, const std::string& id) {
+  const toml::node* node = check.get(key);
+  const toml::table* table = node->as_table();
+  if (table == nullptr) {
+    return fail(fmt::format(
+        "{}: check '{}', '{}' must be a table such as {{ variant = \"packed\", threads = 2 }} "
+        "(Google Benchmark's full names are not accepted: they are resolved from these)",
+        in.where(node), id, key));
+  }
+  TableReader ref(*table, in.file(), fmt::format("check '{}', '{}'", id, key));
+  if (auto ok = ref.only({"family", "variant", "threads"}); !ok) return std::unexpected(ok.error());
+  VariantRef out;
+  out.line = static_cast<int>(node->source().begin.line);
+  CB_TRY(family, ref.text("family", false));
+  CB_TRY(variant, ref.text("variant", true));
+  if (family.starts_with("BM_")) {
+    return fail(fmt::format("{}: check '{}', '{}.family': write '{}' without the 'BM_' prefix",
+                            ref.where(table->get("family")), id, key, family.substr(3)));
+  }
+  out.family = family.empty() ? family : "BM_" + family;
+  out.variant = variant;
+  CB_TRY(threads, ref.positive_integer("threads"));
+  if (threads) out.threads = *threads;
+  return out;
+}
+
+// Go benchmark names as `go test -bench` prints them, without the -N suffix GOMAXPROCS adds.
+Expected<void> check_go_name(const TableReader& in, const toml::node* node, const std::string& id,
+                             std::string_view field, const std::string& name) {
+  static const std::regex shape(R"(^Benchmark[A-Z0-9_][A-Za-z0-9_]*(/[^\s/]+)*$)");
+  static const std::regex suffix(R"(-[0-9]+$)");
+  if (!std::regex_match(name, shape)) {
+    return fail(fmt::format(
+        "{}: check '{}', '{}': '{}' is not a Go benchmark name (BenchmarkName or "
+        "BenchmarkName/sub/...)",
+        in.where(node), id, field, name));
+  }
+  if (std::regex_search(name, suffix)) {
+    return fail(fmt::format(
+        "{}: check '{}', '{}': '{}' ends in -N; name the benchmark without the GOMAXPROCS "
+        "suffix (and no sub-benchmark may end in -<digits>: Go's output could not tell them "
+        "apart)",
+        in.where(node), id, field, name));
+  }
+  return {};
+}
+
+Expected<GoSide> parse_go(const TableReader& in, const toml::table& check, const std::string& id,
+                          CheckKind kind) {
+  const toml::node* node = check.get("go");
+  const toml::table* table = node->as_table();
+  if (table == nullptr) {
+    return fail(fmt::format(
+        "{}: check '{}', 'go' must be a table such as {{ numerator = \"BenchmarkX/a\", "
+        "denominator = \"BenchmarkX/b\" }}",
+        in.where(node), id));
+  }
+  TableReader go(*table, in.file(), fmt::format("check '{}', 'go'", id));
+  if (auto ok = go.only({"numerator", "denominator"}); !ok) return std::unexpected(ok.error());
+  CB_TRY(numerator, go.text("numerator", true));
+  CB_TRY(denominator, go.text("denominator", false));
+  const bool absolute = kind == CheckKind::absolute;
+  if (absolute && !denominator.empty()) {
+    return fail(fmt::format("{}: check '{}', 'go.denominator': an absolute check names one "
+                            "benchmark (go.numerator)",
+                            go.where(table->get("denominator")), id));
+  }
+  if (!absolute && denominator.empty()) {
+    return fail(fmt::format("{}: check '{}', 'go' is missing 'denominator' (a {} check compares "
+                            "two benchmarks)",
+                            in.where(node), id, to_string(kind)));
+  }
+  if (auto ok = check_go_name(go, table->get("numerator"), id, "go.numerator", numerator); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (!denominator.empty()) {
+    if (auto ok = check_go_name(go, table->get("denominator"), id, "go.denominator", denominator);
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  return GoSide{numerator, denominator};
+}
+
 Expected<Check> parse_check(const toml::table& table, const std::filesystem::path& file,
-                            std::size_t index) {
+                            std::size_t index, bool go_only) {
   TableReader in(table, file, fmt::format("[[check]] #{}", index + 1));
   if (auto ok = in.only({"id", "says", "kind", "numerator", "denominator", "metric", "at_least",
-                         "refuted_below", "at_most", "refuted_above", "within", "mechanism"});
+                         "refuted_below", "at_most", "refuted_above", "within", "mechanism", "go",
+                         "threads"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -143,14 +234,10 @@ Expected<Check> parse_check(const toml::table& table, const std::filesystem::pat
   CB_TRY(id, in.text("id", true));
   CB_TRY(says, in.text("says", true));
   CB_TRY(kind, in.text("kind", false));
-  CB_TRY(numerator, in.text("numerator", true));
-  CB_TRY(denominator, in.text("denominator", false));
   CB_TRY(metric, in.text("metric", false));
   CB_TRY(mechanism, in.text("mechanism", false));
   check.id = id;
   check.says = says;
-  check.numerator = numerator;
-  check.denominator = denominator;
   check.mechanism = mechanism;
   if (!metric.empty()) check.metric = metric;
   if (kind.empty() || kind == "ratio") {
@@ -160,10 +247,56 @@ Expected<Check> parse_check(const toml::table& table, const std::filesystem::pat
   } else if (kind == "absolute") {
     check.kind = CheckKind::absolute;
   } else {
-    return fail(
-        fmt::format("{}: 'kind' in check '{}' must be ratio, equivalent or absolute, not "
-                    "'{}'",
-                    in.where(table.get("kind")), id, kind));
+    return fail(fmt::format("{}: check '{}', 'kind' must be ratio, equivalent or absolute, not "
+                            "'{}'",
+                            in.where(table.get("kind")), id, kind));
+  }
+  const bool absolute = check.kind == CheckKind::absolute;
+  if (go_only) {
+    // The Go side is all there is: no C++ references, GOMAXPROCS in 'threads'.
+    for (auto key : {"numerator", "denominator"}) {
+      if (table.contains(key)) {
+        return fail(fmt::format("{}: check '{}', '{}': a go-only claim names its benchmarks in "
+                                "'go' only",
+                                in.where(table.get(key)), id, key));
+      }
+    }
+    if (!table.contains("go")) {
+      return fail(fmt::format("{}: check '{}' is missing 'go' (a go-only claim's checks name "
+                              "their Go benchmarks there)",
+                              in.where(table.get("id")), id));
+    }
+    CB_TRY(threads, in.positive_integer("threads"));
+    if (threads) check.threads = *threads;
+  } else {
+    if (table.contains("threads")) {
+      return fail(fmt::format("{}: check '{}', 'threads' belongs in numerator/denominator "
+                              "({{ variant = ..., threads = N }}); only go-only checks take it",
+                              in.where(table.get("threads")), id));
+    }
+    if (!table.contains("numerator")) {
+      return fail(fmt::format("{}: check '{}' is missing 'numerator'", in.where(table.get("id")),
+                              id));
+    }
+    CB_TRY(numerator, parse_ref(in, table, "numerator", id));
+    check.numerator_ref = numerator;
+    if (table.contains("denominator")) {
+      if (absolute) {
+        return fail(fmt::format("{}: check '{}', 'denominator': an absolute check names one "
+                                "benchmark in 'numerator'",
+                                in.where(table.get("denominator")), id));
+      }
+      CB_TRY(denominator, parse_ref(in, table, "denominator", id));
+      check.denominator_ref = denominator;
+    } else if (!absolute) {
+      return fail(fmt::format("{}: check '{}' is missing 'denominator' (a {} check compares two "
+                              "benchmarks)",
+                              in.where(table.get("id")), id, to_string(check.kind)));
+    }
+  }
+  if (table.contains("go")) {
+    CB_TRY(go, parse_go(in, table, id, check.kind));
+    check.go = go;
   }
   CB_TRY(at_least, in.number("at_least"));
   CB_TRY(refuted_below, in.number("refuted_below"));
@@ -175,43 +308,8 @@ Expected<Check> parse_check(const toml::table& table, const std::filesystem::pat
   check.at_most = at_most;
   check.refuted_above = refuted_above;
   check.within = within;
-  if (auto ok = validate_bounds(check, in.where(table.get("id"))); !ok) {
-    return std::unexpected(ok.error());
-  }
+  if (auto ok = validate_bounds(check, in, table); !ok) return std::unexpected(ok.error());
   return check;
-}
-
-Expected<std::string> read_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return fail(fmt::format("{}: cannot read it", file.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-Expected<toml::table> parse_toml(std::string_view text, const std::filesystem::path& file) {
-  try {
-    return toml::parse(text, file.string());
-  } catch (const toml::parse_error& error) {
-    return fail(
-        fmt::format("{}:{}: {}", file.string(), error.source().begin.line, error.description()));
-  }
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 }  // namespace
@@ -233,12 +331,15 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
   TableReader in(root, file, "the claim");
   if (auto ok =
           in.only({"id", "title", "fidelity", "statement", "analogue", "caveats", "go_meaning",
-                   "sources", "benchmarks", "events", "requires", "noise_limit", "check"});
+                   "sources", "benchmarks", "events", "requires", "noise_limit", "check",
+                   "go_file", "go_none"});
       !ok) {
     return std::unexpected(ok.error());
   }
   Claim claim;
   claim.file = file;
+  for (auto&& [key, value] : root)
+    claim.key_lines[std::string(key.str())] = static_cast<int>(value.source().begin.line);
   CB_TRY(id, in.text("id", true));
   CB_TRY(title, in.text("title", true));
   CB_TRY(fidelity, in.text("fidelity", true));
@@ -246,7 +347,12 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
   CB_TRY(analogue, in.text("analogue", true));
   CB_TRY(caveats, in.text("caveats", false));
   CB_TRY(go_meaning, in.text("go_meaning", false));
-  CB_TRY(benchmarks, in.text("benchmarks", true));
+  const bool go_only = fidelity == "go-only";
+  CB_TRY(benchmarks, in.text("benchmarks", !go_only));
+  CB_TRY(go_file, in.text("go_file", go_only));
+  CB_TRY(go_none, in.text("go_none", false));
+  claim.go_file = go_file;
+  claim.go_none = go_none;
   claim.id = id;
   claim.title = title;
   claim.fidelity = fidelity;
@@ -259,15 +365,37 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
     return fail(fmt::format("{}: id '{}' does not match the file name '{}'",
                             in.where(root.get("id")), id, file.filename().string()));
   }
-  if (fidelity != "direct" && fidelity != "analogue" && fidelity != "proxy") {
-    return fail(fmt::format("{}: 'fidelity' must be direct, analogue or proxy, not '{}'",
+  if (fidelity != "direct" && fidelity != "analogue" && fidelity != "proxy" && !go_only) {
+    return fail(fmt::format("{}: 'fidelity' must be direct, analogue, proxy or go-only, not '{}'",
                             in.where(root.get("fidelity")), fidelity));
   }
-  try {
-    std::regex check_syntax(benchmarks);
-  } catch (const std::regex_error& error) {
-    return fail(fmt::format("{}: 'benchmarks' is not a valid regex: {}",
-                            in.where(root.get("benchmarks")), error.what()));
+  if (go_only && root.contains("benchmarks")) {
+    return fail(fmt::format("{}: 'benchmarks': a go-only claim has no C++ benchmarks",
+                            in.where(root.get("benchmarks"))));
+  }
+  if (!go_file.empty() && !go_none.empty()) {
+    return fail(fmt::format("{}: give 'go_file' or 'go_none', not both",
+                            in.where(root.get("go_none"))));
+  }
+  if (root.contains("go_none") && go_none.find_first_not_of(" \t\n") == std::string::npos) {
+    return fail(fmt::format("{}: 'go_none' must say why there is no Go counterpart",
+                            in.where(root.get("go_none"))));
+  }
+  if (root.contains("go_file")) {
+    static const std::regex go_name(R"(^[a-z0-9_]+(/[a-z0-9_]+)*_test\.go$)");
+    if (!std::regex_match(go_file, go_name)) {
+      return fail(fmt::format("{}: 'go_file' must be a *_test.go path relative to benchmarks/go/ "
+                              "(lower case, no '..'), not '{}'",
+                              in.where(root.get("go_file")), go_file));
+    }
+  }
+  if (!go_only) {
+    try {
+      std::regex check_syntax(benchmarks);
+    } catch (const std::regex_error& error) {
+      return fail(fmt::format("{}: 'benchmarks' is not a valid regex: {}",
+                              in.where(root.get("benchmarks")), error.what()));
+    }
   }
   if (const toml::array* sources = root["sources"].as_array()) {
     for (const auto& node : *sources) {
@@ -324,7 +452,13 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
     }
   }
   CB_TRY(noise_limit, in.number("noise_limit"));
-  if (noise_limit) claim.noise_limit = *noise_limit;
+  if (noise_limit) {
+    if (!std::isfinite(*noise_limit) || *noise_limit <= 0) {
+      return fail(fmt::format("{}: 'noise_limit' must be a finite number above 0, not {}",
+                              in.where(root.get("noise_limit")), *noise_limit));
+    }
+    claim.noise_limit = *noise_limit;
+  }
   if (const toml::node* checks = root.get("check")) {
     const toml::array* list = checks->as_array();
     if (list == nullptr) {
@@ -337,7 +471,11 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
       if (table == nullptr) {
         return fail(fmt::format("{}: each 'check' must be a table", in.where(list->get(i))));
       }
-      CB_TRY(check, parse_check(*table, file, i));
+      CB_TRY(check, parse_check(*table, file, i, go_only));
+      if (!go_only && check.go && go_file.empty()) {
+        return fail(fmt::format("{}:{}: check '{}', 'go': the claim names no 'go_file'",
+                                file.string(), check.line, check.id));
+      }
       if (!seen.insert(check.id).second) {
         return fail(
             fmt::format("{}:{}: check id '{}' appears twice", file.string(), check.line, check.id));
@@ -354,82 +492,6 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
 Expected<Claim> load_claim(const std::filesystem::path& file) {
   CB_TRY(text, read_file(file));
   return parse_claim(text, file);
-}
-
-const Claim* Catalog::find(std::string_view id) const {
-  auto it = std::find_if(claims.begin(), claims.end(), [&](const Claim& c) { return c.id == id; });
-  return it == claims.end() ? nullptr : &*it;
-}
-
-Expected<Catalog> load_catalog(const std::filesystem::path& directory) {
-  Catalog catalog;
-  const auto index_file = directory / "catalog.toml";
-  CB_TRY(index_text, read_file(index_file));
-  CB_TRY(index, parse_toml(index_text, index_file));
-  TableReader top(index, index_file, "the catalog");
-  if (auto ok = top.only({"claim", "not_encoded"}); !ok) return std::unexpected(ok.error());
-  if (const toml::array* entries = index["claim"].as_array()) {
-    for (const auto& node : *entries) {
-      const toml::table* table = node.as_table();
-      if (table == nullptr) continue;
-      TableReader in(*table, index_file, "a [[claim]] entry");
-      if (auto ok = in.only({"id", "title", "section", "fidelity"}); !ok) {
-        return std::unexpected(ok.error());
-      }
-      CB_TRY(id, in.text("id", true));
-      CB_TRY(title, in.text("title", true));
-      CB_TRY(section, in.text("section", true));
-      CB_TRY(fidelity, in.text("fidelity", true));
-      catalog.index.push_back({id, title, section, fidelity, false});
-    }
-  }
-  if (const toml::array* entries = index["not_encoded"].as_array()) {
-    for (const auto& node : *entries) {
-      const toml::table* table = node.as_table();
-      if (table == nullptr) continue;
-      TableReader in(*table, index_file, "a [[not_encoded]] entry");
-      if (auto ok = in.only({"topic", "reason"}); !ok) return std::unexpected(ok.error());
-      CB_TRY(topic, in.text("topic", true));
-      CB_TRY(reason, in.text("reason", true));
-      catalog.not_encoded.push_back({topic, reason});
-    }
-  }
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
-    const auto& path = entry.path();
-    if (path.extension() != ".toml" || path.filename() == "catalog.toml") continue;
-    CB_TRY(claim, load_claim(path));
-    catalog.claims.push_back(std::move(claim));
-  }
-  if (ec) return fail(fmt::format("{}: cannot list it: {}", directory.string(), ec.message()));
-  std::sort(catalog.claims.begin(), catalog.claims.end(),
-            [](const Claim& a, const Claim& b) { return a.id < b.id; });
-  for (auto& entry : catalog.index)
-    entry.encoded = catalog.find(entry.id) != nullptr;
-  for (const auto& claim : catalog.claims) {
-    if (std::none_of(catalog.index.begin(), catalog.index.end(),
-                     [&](const CatalogEntry& e) { return e.id == claim.id; })) {
-      return fail(fmt::format("{}: claim '{}' is not listed in {}", claim.file.string(), claim.id,
-                              index_file.string()));
-    }
-  }
-  return catalog;
-}
-
-std::vector<std::string> nearest_ids(const std::vector<std::string>& ids, std::string_view id) {
-  std::vector<std::pair<std::size_t, std::string>> scored;
-  const std::size_t limit = std::max<std::size_t>(2, id.size() / 3);
-  for (const auto& candidate : ids) {
-    std::size_t distance = edit_distance(candidate, id);
-    if (!id.empty() && candidate.find(id) != std::string::npos)
-      distance = std::min(distance, limit);
-    if (distance <= limit) scored.emplace_back(distance, candidate);
-  }
-  std::sort(scored.begin(), scored.end());
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < scored.size() && i < 3; ++i)
-    out.push_back(scored[i].second);
-  return out;
 }
 
 }  // namespace claimbench

@@ -8,7 +8,11 @@
 
 #include <benchmark/benchmark.h>
 
+#include <initializer_list>
+#include <string_view>
+
 #include "claimbench/alloc_count.hpp"
+#include "claimbench/claims.hpp"
 #include "claimbench/counters.hpp"
 #include "claimbench/run_config.hpp"
 
@@ -82,5 +86,43 @@ void sweep_threads(benchmark::internal::Benchmark* benchmark);
 
 /// How many PUs this process may run on (its affinity mask).
 int allowed_pus();
+
+/// How many PUs the placement gives this run (pin_extra_thread wraps modulo this); outside the
+/// runner, the affinity mask's count.
+std::size_t placement_pus();
+
+/// How many workers "N = cores" means in this run: the placement's PUs, at most one per core
+/// (the spread placement lists distinct cores first). Outside the runner: the affinity mask.
+int workers_for_cores();
+
+/// One row of a family's variant table: the name after the family and the function to run.
+struct Variant {
+  const char* name;
+  void (*run)(benchmark::State&);
+};
+
+/// Registers "<family>/<variant>" for every row, each set up by `configure` (thread counts,
+/// real time; may be null), so a family is one table instead of copied registration rows:
+///
+///   const bool registered = claimbench::register_variants(
+///       "BM_Once", {{"acquire", &BM_Once<AcquireLoad>}, {"mutex", &BM_Once<MutexForm>}},
+///       one_and_two);
+///
+/// Google Benchmark then names them exactly as BENCHMARK(fn)->Name("BM_Once/acquire")->... did
+/// ("BM_Once/acquire/real_time/threads:2"). Returns true, for use as a static initialiser.
+bool register_variants(std::string_view family, std::initializer_list<Variant> variants,
+                       void (*configure)(benchmark::internal::Benchmark*) = nullptr);
+
+/// Declares the user counters a family publishes under its own name (state.counters["rss_bytes"])
+/// so that claim files may name them as a metric, and a misspelt metric is an error when the
+/// catalog loads rather than a NaN at the end of a run. Returns true, for a static initialiser:
+///
+///   const bool declared = claimbench::declare_counters("BM_IdleMemory", {"rss_bytes"});
+///
+/// Like Google Benchmark's own registry this is filled before main() and only read afterwards.
+bool declare_counters(std::string_view family, std::initializer_list<std::string_view> counters);
+
+/// What this binary registered: every benchmark's full name and every declared counter.
+Registry built_registry();
 
 }  // namespace claimbench
