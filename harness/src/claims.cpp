@@ -365,8 +365,11 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
     return fail(fmt::format("{}: id '{}' does not match the file name '{}'",
                             in.where(root.get("id")), id, file.filename().string()));
   }
-  if (fidelity != "direct" && fidelity != "analogue" && fidelity != "proxy" && !go_only) {
-    return fail(fmt::format("{}: 'fidelity' must be direct, analogue, proxy or go-only, not '{}'",
+  // calibration: a check of the harness itself (what BenchThread adds), not a claim about Go.
+  if (fidelity != "direct" && fidelity != "analogue" && fidelity != "proxy" && !go_only &&
+      fidelity != "calibration") {
+    return fail(fmt::format(
+        "{}: 'fidelity' must be direct, analogue, proxy, go-only or calibration, not '{}'",
                             in.where(root.get("fidelity")), fidelity));
   }
   if (go_only && root.contains("benchmarks")) {
