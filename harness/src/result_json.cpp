@@ -733,6 +733,9 @@ Expected<json> parse_json_file(const std::filesystem::path& file) {
     for (char c; offset < error.byte && again.get(c); ++offset)
       line += c == '\n';
     return fail(fmt::format("{}:{}: not valid JSON ({})", file.string(), line, error.what()));
+  } catch (const json::exception& error) {
+    // out_of_range 406: a number too large for a double ("1e400"), found while parsing.
+    return fail(fmt::format("{}: not valid JSON ({})", file.string(), error.what()));
   } catch (const std::exception& error) {
     return fail(fmt::format("{}: cannot read it ({})", file.string(), error.what()));
   }
