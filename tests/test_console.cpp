@@ -50,14 +50,12 @@ std::vector<ClaimResult> synthetic_claims() {
   mixed.counters.note =
       "counters: cycles, instructions unavailable: perf_event_open failed (ENOENT); counting "
       "software events instead (task-clock, page-faults, context-switches, cpu-migrations)";
-  mixed.variants = {variant("BM_Spawn/thread/real_time/threads:1", 1, 12345.6, 12000, 13000,
-                            0.041, 1.5e4),
-                    variant("BM_Spawn/fiber/real_time/threads:1", 1, 812.0, 790.5, 830.25, 0.12,
-                            900.0),
-                    variant("BM_IdleMemory/thread/real_time/threads:2", 2, 0.000512, 0.0005,
-                            0.00052, 0.5, 3.25e7),
-                    variant("BM_IdleMemory/fiber/real_time/threads:2", 2, 7.5, 7.25, 7.75, 0.0,
-                            0.0)};
+  mixed.variants = {
+      variant("BM_Spawn/thread/real_time/threads:1", 1, 12345.6, 12000, 13000, 0.041, 1.5e4),
+      variant("BM_Spawn/fiber/real_time/threads:1", 1, 812.0, 790.5, 830.25, 0.12, 900.0),
+      variant("BM_IdleMemory/thread/real_time/threads:2", 2, 0.000512, 0.0005, 0.00052, 0.5,
+              3.25e7),
+      variant("BM_IdleMemory/fiber/real_time/threads:2", 2, 7.5, 7.25, 7.75, 0.0, 0.0)};
   VariantResult skipped;
   skipped.name = "BM_IdleMemory/fiber/real_time/threads:4";
   skipped.threads = 4;
@@ -104,5 +102,6 @@ TEST_CASE("console output of a synthetic run matches the approved baseline", "[c
   if (update != nullptr && std::string(update) == "1") std::ofstream(baseline) << produced;
   CHECK(produced == read_file(baseline));
   // The labels keep the family when a claim mixes families, and match the notes' form.
-  CHECK_THAT(produced, Catch::Contains("Spawn/thread @1") && Catch::Contains("IdleMemory/fiber @2"));
+  CHECK_THAT(produced,
+             Catch::Contains("Spawn/thread @1") && Catch::Contains("IdleMemory/fiber @2"));
 }

@@ -190,9 +190,9 @@ std::string error_after(const std::string& pointer, const nlohmann::json& value,
 }  // namespace
 
 TEST_CASE("result files written before still load and re-serialise the same", "[result]") {
-  for (const char* file : {"tests/data/results/amd-epyc-vm.json",
-                           "tests/data/results/intel-xeon-fixture.json",
-                           "reports/e727eba4/result.json"}) {
+  for (const char* file :
+       {"tests/data/results/amd-epyc-vm.json", "tests/data/results/intel-xeon-fixture.json",
+        "reports/e727eba4/result.json"}) {
     INFO(file);
     const auto doc = fixture(file);
     auto record = from_json(doc, file);

@@ -1,3 +1,4 @@
+// list, show, topology and run: the subcommands that read claims and measure.
 #include "claimbench/commands.hpp"
 
 #include <fmt/format.h>
@@ -165,8 +166,9 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
       return kExitInternal;
     }
   }
-  const bool interrupted = record.claims.size() < selected.size() ||
-                           (!record.claims.empty() && record.claims.back().status == ClaimStatus::interrupted);
+  const bool interrupted =
+      record.claims.size() < selected.size() ||
+      (!record.claims.empty() && record.claims.back().status == ClaimStatus::interrupted);
   record.complete = !interrupted;
   if (selected.size() > 1) std::fputs(render_summary(record.claims, style).c_str(), stdout);
   if (auto ok = writer->write(to_json(record)); !ok) {

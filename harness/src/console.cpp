@@ -156,10 +156,10 @@ std::string render_summary(const std::vector<ClaimResult>& claims, const Style& 
                      "verdict", "ratio");
   for (const auto& claim : claims) {
     for (const auto& check : claim.checks) {
-      out += fmt::format("  {:<{}}  {:<{}}  {} {:>9}\n", claim.id, claim_width, check.id,
-                         check_width, verdict_text(check.verdict, style),
-                         check.verdict == Verdict::skipped ? "-"
-                                                           : number(check.estimate.value_or(NAN)));
+      out += fmt::format(
+          "  {:<{}}  {:<{}}  {} {:>9}\n", claim.id, claim_width, check.id, check_width,
+          verdict_text(check.verdict, style),
+          check.verdict == Verdict::skipped ? "-" : number(check.estimate.value_or(NAN)));
     }
   }
   return out;

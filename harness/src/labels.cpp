@@ -27,7 +27,7 @@ std::string variant_label(const ClaimResult& claim, const std::string& name, boo
   std::string family = family_of(name);
   if (family.rfind("BM_", 0) == 0) family = family.substr(3);
   std::string rest = name.size() > family_of(name).size() ? name.substr(family_of(name).size() + 1)
-                                                         : std::string();
+                                                          : std::string();
   rest = std::regex_replace(rest, timing, "");
   std::smatch match;
   std::string count;

@@ -1,10 +1,10 @@
 // The study notes (index and one page per claim), written whole into a temporary folder.
 #include "claimbench/notes.hpp"
 
-#include <fmt/format.h>
-#include <stdio.h>  // renameat2, RENAME_EXCHANGE
 #include <fcntl.h>  // AT_FDCWD
-#include <stdlib.h>  // mkdtemp
+#include <fmt/format.h>
+#include <stdio.h>     // renameat2, RENAME_EXCHANGE
+#include <stdlib.h>    // mkdtemp
 #include <sys/stat.h>  // chmod
 
 #include <cerrno>
@@ -69,9 +69,9 @@ std::string claim_section(const LoadedClaim& loaded, const MachineResults& m, bo
                           const std::string& note) {
   const ClaimResult& claim = loaded.result;
   std::string out = fmt::format("### {}\n\n{}\n\n", m.label, machine_summary(m.machine));
-  out += fmt::format("Run: `{}` — {} rounds of ≥ {} s per benchmark, {} ({}).\n\n",
-                     loaded.command, loaded.options.repetitions, loaded.options.min_time_s,
-                     loaded.created_utc, loaded.file.filename().string());
+  out += fmt::format("Run: `{}` — {} rounds of ≥ {} s per benchmark, {} ({}).\n\n", loaded.command,
+                     loaded.options.repetitions, loaded.options.min_time_s, loaded.created_utc,
+                     loaded.file.filename().string());
   if (claim.status == ClaimStatus::skipped) {
     return out + fmt::format("**Skipped here:** {}\n\n", claim.reason);
   }
@@ -240,7 +240,8 @@ Expected<void> swap_into_place(const fs::path& built, const fs::path& out) {
   std::error_code ec;
   if (!fs::exists(out, ec)) {
     fs::rename(built, out, ec);
-    if (ec) return fail(fmt::format("cannot move the report to '{}': {}", out.string(), ec.message()));
+    if (ec)
+      return fail(fmt::format("cannot move the report to '{}': {}", out.string(), ec.message()));
     return {};
   }
   if (::renameat2(AT_FDCWD, built.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) {
@@ -255,8 +256,8 @@ Expected<void> swap_into_place(const fs::path& built, const fs::path& out) {
   return {};
 }
 
-Expected<ReportOutcome> write_into(const std::vector<MachineResults>& machines,
-                                   const fs::path& dir, const fs::path& out) {
+Expected<ReportOutcome> write_into(const std::vector<MachineResults>& machines, const fs::path& dir,
+                                   const fs::path& out) {
   ReportOutcome outcome;
   json spec = {{"charts", json::array()}};
   for (const auto& m : machines) {
@@ -300,7 +301,8 @@ Expected<ReportOutcome> write_report(const std::vector<MachineResults>& machines
   if (ec) {
     return fail(fmt::format("cannot create '{}': {}", out.parent_path().string(), ec.message()));
   }
-  std::string pattern = (out.parent_path() / fmt::format(".{}.new-XXXXXX", out.filename().string())).string();
+  std::string pattern =
+      (out.parent_path() / fmt::format(".{}.new-XXXXXX", out.filename().string())).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     return fail(fmt::format("cannot create a folder beside '{}': {}", out_dir.string(),
                             std::strerror(errno)));

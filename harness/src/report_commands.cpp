@@ -69,7 +69,8 @@ int compare_command(const CompareCommand& command) {
   std::fputs(render_compare(machines, style_for_stdout()).c_str(), stdout);
   std::string chart_file;
   if (command.chart_dir) {
-    const ChartRun charts = render_charts(compare_chart_spec(machines, "compare"), *command.chart_dir);
+    const ChartRun charts =
+        render_charts(compare_chart_spec(machines, "compare"), *command.chart_dir);
     if (charts.rendered) {
       chart_file = (*command.chart_dir / "compare.png").string();
       std::printf("chart: %s (and .svg)\n", chart_file.c_str());

@@ -11,7 +11,6 @@
 #include <ctime>
 #include <fstream>
 
-
 namespace claimbench {
 using nlohmann::json;
 

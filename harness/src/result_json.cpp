@@ -63,12 +63,9 @@ json variant_json(const VariantResult& v) {
     for (const auto& [name, value] : v.summary.per_op)
       summary[name + "_per_op"] = number_or_null(value);
   }
-  return {{"name", v.name},
-          {"threads", v.threads},
-          {"skipped", v.skipped},
-          {"ops_per_iteration", v.ops_per_iteration},
-          {"placement", places},
-          {"summary", summary},
+  return {{"name", v.name},       {"threads", v.threads},
+          {"skipped", v.skipped}, {"ops_per_iteration", v.ops_per_iteration},
+          {"placement", places},  {"summary", summary},
           {"repetitions", reps}};
 }
 
@@ -291,8 +288,8 @@ double finite(const json& j, const std::string& path, double min, double max) {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kMax = std::numeric_limits<double>::max();
 
-double finite(const json& object, const std::string& path, std::string_view key,
-              double min = -kMax, double max = kMax) {
+double finite(const json& object, const std::string& path, std::string_view key, double min = -kMax,
+              double max = kMax) {
   return finite(member(object, path, key), key_path(path, key), min, max);
 }
 
@@ -303,8 +300,7 @@ std::optional<double> finite_or_null(const json& j, const std::string& path, dou
 }
 
 std::optional<double> finite_or_null(const json& object, const std::string& path,
-                                     std::string_view key, double min = -kMax,
-                                     double max = kMax) {
+                                     std::string_view key, double min = -kMax, double max = kMax) {
   return finite_or_null(member(object, path, key), key_path(path, key), min, max);
 }
 
@@ -331,8 +327,7 @@ std::int64_t integer(const json& object, const std::string& path, std::string_vi
   return integer(member(object, path, key), key_path(path, key), min, max);
 }
 
-int small_int(const json& object, const std::string& path, std::string_view key, int min,
-              int max) {
+int small_int(const json& object, const std::string& path, std::string_view key, int min, int max) {
   return static_cast<int>(integer(object, path, key, min, max));
 }
 
@@ -367,11 +362,11 @@ T one_of(const json& object, const std::string& path, std::string_view key,
   bad(key_path(path, key), fmt::format("'{}' is not one of {}", value, fmt::join(names, ", ")));
 }
 
-constexpr std::pair<std::string_view, Verdict> kVerdicts[] = {{"HOLDS", Verdict::holds},
-                                                              {"REFUTED", Verdict::refuted},
-                                                              {"INCONCLUSIVE",
-                                                               Verdict::inconclusive},
-                                                              {"SKIPPED", Verdict::skipped}};
+constexpr std::pair<std::string_view, Verdict> kVerdicts[] = {
+    {"HOLDS", Verdict::holds},
+    {"REFUTED", Verdict::refuted},
+    {"INCONCLUSIVE", Verdict::inconclusive},
+    {"SKIPPED", Verdict::skipped}};
 constexpr std::pair<std::string_view, CheckKind> kKinds[] = {{"ratio", CheckKind::ratio},
                                                              {"equivalent", CheckKind::equivalent},
                                                              {"absolute", CheckKind::absolute}};
@@ -453,7 +448,8 @@ ThreadPlace read_place(const json& j, const std::string& path) {
 RepetitionResult read_repetition(const json& j, const std::string& path) {
   RepetitionResult r;
   r.measured.round = small_int(j, path, "round", 0, kMaxCount);
-  r.measured.iterations = integer(j, path, "iterations", 0, std::numeric_limits<std::int64_t>::max());
+  r.measured.iterations =
+      integer(j, path, "iterations", 0, std::numeric_limits<std::int64_t>::max());
   r.measured.real_time_s = finite(j, path, "real_time_s", 0, kMax);
   r.measured.cpu_time_s = finite(j, path, "cpu_time_s", 0, kMax);
   r.ns_per_op = finite_or_null(j, path, "ns_per_op", 0, kMax);
@@ -609,7 +605,8 @@ ClaimResult read_claim(const json& j, const std::string& path) {
   const json& pus = member(placement, placement_path, "pus");
   need_array(pus, pus_path);
   for (std::size_t i = 0; i < pus.size(); ++i)
-    c.placement.pus.push_back(static_cast<int>(integer(pus[i], index_path(pus_path, i), 0, kMaxPus)));
+    c.placement.pus.push_back(
+        static_cast<int>(integer(pus[i], index_path(pus_path, i), 0, kMaxPus)));
   c.placement.shared_cache = text(placement, placement_path, "shared_cache");
   c.counters = read_counters(member(j, path, "counters"), key_path(path, "counters"));
   const std::string probe_path = key_path(path, "probe_ns");
@@ -639,8 +636,7 @@ RunRecord read_record(const json& j) {
   r.options.min_time_s = finite(options, "options", "min_time_s", 0, 1e9);
   if (r.options.min_time_s <= 0) bad("options.min_time_s", "must be positive");
   r.machine = read_machine(member(j, "", "machine"), "machine");
-  if (const json* go = optional_member(j, "", "go_version"))
-    r.go_version = text(*go, "go_version");
+  if (const json* go = optional_member(j, "", "go_version")) r.go_version = text(*go, "go_version");
   const json& claims = member(j, "", "claims");
   need_array(claims, "claims");
   for (std::size_t i = 0; i < claims.size(); ++i)
@@ -692,7 +688,8 @@ bool is_placeholder(const json& document) {
 
 Expected<RunRecord> from_json(const json& document, const std::filesystem::path& file) {
   const std::string name = file.string();
-  if (!document.is_object() || !document.contains("schema") || document["schema"] != "claimbench.result") {
+  if (!document.is_object() || !document.contains("schema") ||
+      document["schema"] != "claimbench.result") {
     return fail(
         fmt::format("{}: not a claimbench result (no \"schema\": \"claimbench.result\")", name));
   }

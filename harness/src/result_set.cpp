@@ -98,8 +98,9 @@ Expected<ResultSet> load_result_set(const std::vector<std::filesystem::path>& in
     auto document = parse_json_file(file);
     if (!document) return std::unexpected(document.error());
     if (is_placeholder(*document)) {
-      set.notes.push_back(fmt::format(
-          "{}: skipped: a placeholder of a run that has not finished its first claim", file.string()));
+      set.notes.push_back(
+          fmt::format("{}: skipped: a placeholder of a run that has not finished its first claim",
+                      file.string()));
       continue;
     }
     auto record = from_json(*document, file);
