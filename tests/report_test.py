@@ -46,6 +46,83 @@ def matches_baseline(name, text):
         fail(f"output differs from tests/baselines/{name}:\n{diff}")
 
 
+NO_CHARTS = {"CLAIMBENCH_PYTHON": os.path.join(SOURCE, "tests", "python-without-matplotlib")}
+
+
+def mutation_test(tmp, count=1000):
+    """Deterministic mutations of the fixture: every one gives exit 0 or 2 from report and
+    compare (never an abort), and nothing is ever written outside -o."""
+    import json
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+    base = json.load(open(AMD))
+    base["benchmarks"] = base["benchmarks"][:2]  # not read by report; keeps the files small
+    paths = []
+
+    def walk(node, path):
+        paths.append(path)
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, path + [k])
+        elif isinstance(node, list):
+            for i, v in enumerate(node[:3]):
+                walk(v, path + [i])
+    walk(base, [])
+    values = ["x", "../x", "NaN", "", -1, 0, 1, 2.5, -1e308, True, None, [], {}, [1, 2, 3],
+              {"a": 1}, "@BIG@", "@HUGEINT@", "@NEGINT@", "@NAN@", "@INF@", 10 ** 30]
+    literals = {'"@BIG@"': "1e400", '"@HUGEINT@"': "18446744073709551616",
+                '"@NEGINT@"': "-9223372036854775809", '"@NAN@"': "NaN", '"@INF@"': "-Infinity"}
+    rng = random.Random(20261123)
+    cases = []
+    for n in range(count):
+        doc = json.loads(json.dumps(base))
+        path = paths[1 + n % (len(paths) - 1)] if n < len(paths) - 1 else rng.choice(paths[1:])
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        if rng.random() < 0.2:
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = rng.choice(values)
+        text = json.dumps(doc)
+        for placeholder, literal in literals.items():
+            text = text.replace(placeholder, literal)
+        cases.append((n, path, text))
+
+    def run(case):
+        n, path, text = case
+        work = os.path.join(tmp, f"m{n}")
+        os.mkdir(work)
+        file = os.path.join(work, "mutated.json")
+        with open(file, "w") as f:
+            f.write(text)
+        out = os.path.join(work, "notes")
+        problems = []
+        r = bench("report", file, "-o", out, env=NO_CHARTS)
+        if r.returncode not in (0, 2):
+            problems.append(f"report exit {r.returncode}: {r.stderr[-300:]}")
+        if r.returncode == 2 and os.path.exists(out):
+            problems.append("report failed but wrote -o")
+        c = bench("compare", file, INTEL)
+        if c.returncode not in (0, 2):
+            problems.append(f"compare exit {c.returncode}: {c.stderr[-300:]}")
+        extra = sorted(set(os.listdir(work)) - {"mutated.json", "notes"})
+        if extra or os.listdir(tmp).count(f"m{n}") != 1:
+            problems.append(f"wrote outside -o: {extra}")
+        return [f"mutation {n} at {path}: {p}" for p in problems], r.returncode
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(run, cases))
+    problems = [p for ps, _ in results for p in ps]
+    codes = [code for _, code in results]
+    stray = [n for n in os.listdir(tmp) if not n.startswith("m")]
+    if stray:
+        problems.append(f"wrote outside the work folders: {stray}")
+    print(f"{len(cases)} mutations: {codes.count(0)} reported, {codes.count(2)} refused (exit 2)")
+    if problems:
+        fail("\n".join(problems[:20]))
+
+
 def has_matplotlib():
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
     return subprocess.run([python, "-c", "import matplotlib"], capture_output=True).returncode == 0
@@ -155,6 +232,95 @@ with tempfile.TemporaryDirectory() as tmp:
         result = bench("compare", AMD, os.path.join(DATA, "corrupt-truncated.json"))
         if result.returncode != 2 or "corrupt-truncated.json" not in result.stderr:
             fail("a corrupt input must give exit 2 naming it", result)
+    elif CASE == "report-unsafe-id":
+        # A claim id becomes a page name; "../x" must never write outside -o.
+        import json
+        doc = json.load(open(AMD))
+        doc["claims"][0]["id"] = "../x"
+        bad = os.path.join(tmp, "bad.json")
+        json.dump(doc, open(bad, "w"))
+        result = bench("report", bad, "-o", out)
+        if result.returncode != 2 or "bad.json: claims[0].id: '../x' is not a safe id" not in result.stderr:
+            fail("an unsafe claim id must give exit 2 naming the file and the JSON path", result)
+        if sorted(os.listdir(tmp)) != ["bad.json"]:
+            fail(f"wrote {os.listdir(tmp)} next to the input")
+    elif CASE == "report-same-file-twice":
+        result = bench("report", AMD, AMD, FIXTURES, "-o", out)
+        if result.returncode != 0 or "given twice" not in result.stderr or "read once" not in result.stderr:
+            fail("the same file given twice must be read once, with a note", result)
+        index = read(os.path.join(out, "index.md"))
+        if index.count("result file)") != 2 or "2 result files" in index:
+            fail("a file given twice was counted twice:\n" + index)
+    elif CASE == "report-placeholder":
+        # The placeholder a run in progress reserves its name with is skipped, not fatal.
+        folder = os.path.join(tmp, "results")
+        os.mkdir(folder)
+        shutil.copy(AMD, folder)
+        with open(os.path.join(folder, "20990101T000000Z-e727eba4.json"), "w") as f:
+            f.write('{"schema": "claimbench.result", "schema_version": 1, "complete": false, '
+                    '"claims": [], "benchmarks": []}\n')
+        result = bench("report", folder, "-o", out)
+        if result.returncode != 0 or "skipped: a placeholder" not in result.stderr:
+            fail("a placeholder must be skipped with a warning", result)
+        if not os.path.exists(os.path.join(out, "false-sharing.md")):
+            fail("the finished result next to the placeholder was not reported")
+    elif CASE == "report-replaces-atomically":
+        first = bench("report", AMD, "-o", out, env=NO_CHARTS)
+        if first.returncode != 0:
+            fail("bench report failed", first)
+        with open(os.path.join(out, "stale-claim.md"), "w") as f:
+            f.write("a page from an earlier report\n")
+        shutil.copy(AMD, os.path.join(out, "result.json"))
+        before = read(os.path.join(out, "index.md"))
+        # A bad input: exit 2, and the earlier notes are exactly as they were.
+        bad = os.path.join(tmp, "bad.json")
+        with open(bad, "w") as f:
+            f.write(read(AMD).replace('"verdict": "HOLDS"', '"verdict": 1', 1))
+        result = bench("report", INTEL, bad, "-o", out, env=NO_CHARTS)
+        if result.returncode != 2 or "bad.json: claims[0].checks[0].verdict: expected a string" not in result.stderr:
+            fail("a bad value must give exit 2 naming the file and the JSON path", result)
+        if read(os.path.join(out, "index.md")) != before or not os.path.exists(os.path.join(out, "stale-claim.md")):
+            fail("a failed report changed the earlier notes")
+        # A good run replaces the folder whole: stale pages go, result.json stays.
+        result = bench("report", INTEL, AMD, "-o", out, env=NO_CHARTS)
+        if result.returncode != 0:
+            fail("bench report failed", result)
+        if os.path.exists(os.path.join(out, "stale-claim.md")):
+            fail("a page of an earlier report was left behind")
+        if not os.path.exists(os.path.join(out, "result.json")):
+            fail("the result.json beside the notes was not carried over")
+        if "f1x7b0a2" not in read(os.path.join(out, "index.md")):
+            fail("the new index was not put in place")
+        left = [n for n in os.listdir(tmp) if n.startswith(".")]
+        if left:
+            fail(f"temporary folders left behind: {left}")
+    elif CASE == "report-refuses-foreign-folder":
+        os.mkdir(out)
+        with open(os.path.join(out, "README.md"), "w") as f:
+            f.write("someone's notes\n")
+        result = bench("report", AMD, "-o", out, env=NO_CHARTS)
+        if result.returncode != 2 or "not an earlier report" not in result.stderr:
+            fail("a folder with Markdown but no index.md must be refused", result)
+        if os.listdir(out) != ["README.md"]:
+            fail(f"the folder was changed: {os.listdir(out)}")
+    elif CASE == "compare-bad-input-writes-nothing":
+        md = os.path.join(tmp, "compare.md")
+        img = os.path.join(tmp, "img")
+        bad = os.path.join(tmp, "bad.json")
+        for old, new, message in (
+                ('"threads": 2', '"threads": 1e400', "bad.json: not valid JSON ("),
+                ('"verdict": "HOLDS"', '"verdict": ["HOLDS"]',
+                 "bad.json: claims[0].checks[0].verdict: expected a string, got array"),
+                ('"pairs": 10', '"pairs": -3', "bad.json: claims[0].checks[0].pairs: -3 is out of range")):
+            with open(bad, "w") as f:
+                f.write(read(AMD).replace(old, new, 1))
+            result = bench("compare", INTEL, bad, "--markdown", md, "--chart", img)
+            if result.returncode != 2 or message not in result.stderr:
+                fail(f"a bad input to compare must give exit 2 and say {message!r}", result)
+            if os.path.exists(md) or os.path.exists(img) or result.stdout:
+                fail("compare wrote something although an input was bad", result)
+    elif CASE == "mutations":
+        mutation_test(tmp)
     else:
         fail("unknown case")
 print(f"ok {CASE}")

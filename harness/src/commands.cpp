@@ -1,32 +1,25 @@
+// list, show, topology and run: the subcommands that read claims and measure.
 #include "claimbench/commands.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include "claimbench/charts.hpp"
 #include "claimbench/claims.hpp"
 #include "claimbench/console.hpp"
 #include "claimbench/counters.hpp"
 #include "claimbench/machine.hpp"
 #include "claimbench/placement.hpp"
-#include "claimbench/report.hpp"
 #include "claimbench/result.hpp"
 #include "claimbench/runner.hpp"
+#include "claimbench/summarise.hpp"
 #include "claimbench/topology.hpp"
 
 namespace claimbench {
 namespace {
-
-// The one path by which input errors reach the user.
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "bench: %s\n", message.c_str());
-  return kExitUsage;
-}
 
 Expected<Catalog> catalog_or_error(const GlobalOptions& global) {
   return load_catalog(global.claims_dir);
@@ -71,6 +64,11 @@ std::string result_stem(const Machine& machine) {
 }
 
 }  // namespace
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "bench: %s\n", message.c_str());
+  return kExitUsage;
+}
 
 int list_command(const GlobalOptions& global) {
   auto catalog = catalog_or_error(global);
@@ -147,8 +145,7 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   RunRecord record;
   record.created_utc = utc_now_iso();
   record.command = command.command_line;
-  record.repetitions = options.repetitions;
-  record.min_time_s = options.min_time_s;
+  record.options = {options.repetitions, options.min_time_s};
   record.machine = describe_machine(*topology);
   auto writer = ResultWriter::create(command.out, result_stem(record.machine));
   if (!writer) return usage_error(writer.error().message);
@@ -160,7 +157,7 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
     if (command.stop != nullptr && command.stop->load()) break;
     std::fprintf(stderr, "%s[%zu/%zu] %s\n", tty ? "\r\033[K" : "", i + 1, selected.size(),
                  selected[i]->id.c_str());
-    record.claims.push_back(run_claim(*selected[i], *topology, *placement, options));
+    record.claims.push_back(summarise(run_claim(*selected[i], *topology, *placement, options)));
     if (tty) std::fputs("\r\033[K", stderr);
     std::fputs(render_claim(record.claims.back(), style).c_str(), stdout);
     std::fflush(stdout);
@@ -169,8 +166,9 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
       return kExitInternal;
     }
   }
-  const bool interrupted = record.claims.size() < selected.size() ||
-                           (!record.claims.empty() && record.claims.back().interrupted);
+  const bool interrupted =
+      record.claims.size() < selected.size() ||
+      (!record.claims.empty() && record.claims.back().status == ClaimStatus::interrupted);
   record.complete = !interrupted;
   if (selected.size() > 1) std::fputs(render_summary(record.claims, style).c_str(), stdout);
   if (auto ok = writer->write(to_json(record)); !ok) {
@@ -179,47 +177,6 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   }
   std::printf("\n%s %s\n", interrupted ? "interrupted; kept what finished in" : "saved",
               writer->path().c_str());
-  return kExitOk;
-}
-
-int report_command(const ReportCommand& command) {
-  // Every input is read and validated before a single page is written.
-  auto machines = load_result_set(command.inputs);
-  if (!machines) return usage_error(machines.error().message);
-  auto outcome = write_report(*machines, command.out);
-  if (!outcome) return usage_error(outcome.error().message);
-  for (const auto& page : outcome->pages)
-    std::printf("wrote %s\n", page.c_str());
-  if (outcome->charts_rendered) {
-    std::printf("charts in %s\n", (command.out / "img").c_str());
-  } else {
-    std::fprintf(stderr, "bench: %s\n", outcome->charts_note.c_str());
-  }
-  return kExitOk;
-}
-
-int compare_command(const CompareCommand& command) {
-  auto machines = load_result_set(command.inputs);
-  if (!machines) return usage_error(machines.error().message);
-  std::fputs(render_compare(*machines, style_for_stdout()).c_str(), stdout);
-  std::string chart_file;
-  if (command.chart_dir) {
-    const ChartRun charts =
-        render_charts(compare_chart_spec(*machines, "compare"), *command.chart_dir);
-    if (charts.rendered) {
-      chart_file = (*command.chart_dir / "compare.png").string();
-      std::printf("chart: %s (and .svg)\n", chart_file.c_str());
-    } else {
-      std::fprintf(stderr, "bench: %s\n", charts.note.c_str());
-    }
-  }
-  if (command.markdown) {
-    std::ofstream out(*command.markdown, std::ios::trunc);
-    if (!out || !(out << compare_markdown(*machines, chart_file)) || !out.flush()) {
-      return usage_error(fmt::format("cannot write '{}'", command.markdown->string()));
-    }
-    std::printf("wrote %s\n", command.markdown->c_str());
-  }
   return kExitOk;
 }
 

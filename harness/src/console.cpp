@@ -1,3 +1,4 @@
+// Console output from the result model: what every user of `bench run` sees first.
 #include "claimbench/console.hpp"
 
 #include <fmt/color.h>
@@ -8,7 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "claimbench/stats.hpp"
+#include "claimbench/labels.hpp"
 
 namespace claimbench {
 namespace {
@@ -20,22 +21,6 @@ std::string number(double value) {
   if (a >= 100) return fmt::format("{:.0f}", value);
   if (a >= 10) return fmt::format("{:.1f}", value);
   return fmt::format("{:.3g}", value);
-}
-
-// "BM_FalseSharing/packed/real_time/threads:2" -> "packed/real_time/threads:2" when every
-// variant shares the family; with several families only the "BM_" prefix goes, so the rows of
-// BM_Spawn/thread and BM_IdleMemory/thread stay distinct.
-std::string short_name(const std::string& benchmark, bool one_family) {
-  const auto slash = benchmark.find('/');
-  if (one_family && slash != std::string::npos) return benchmark.substr(slash + 1);
-  return benchmark.rfind("BM_", 0) == 0 ? benchmark.substr(3) : benchmark;
-}
-
-bool one_family(const std::vector<VariantRun>& variants) {
-  auto family = [](const std::string& name) { return name.substr(0, name.find('/')); };
-  return std::all_of(variants.begin(), variants.end(), [&](const VariantRun& v) {
-    return family(v.name) == family(variants.front().name);
-  });
 }
 
 std::string bold(const std::string& text, const Style& style) {
@@ -87,40 +72,38 @@ std::string render_topology(const Topology& topology, const Placement& placement
   return out + "\n";
 }
 
-std::string render_claim(const ClaimRun& run, const Style& style) {
-  const Claim& claim = *run.claim;
+std::string render_claim(const ClaimResult& claim, const Style& style) {
   std::string out =
       fmt::format("\n{} — {} [{}]\n", bold(claim.id, style), claim.title, claim.fidelity);
-  if (run.skipped) {
-    out += fmt::format("  skipped: {}\n", run.skip_reason);
+  if (claim.status == ClaimStatus::skipped) {
+    out += fmt::format("  skipped: {}\n", claim.reason);
   } else {
     // Placement: the widest variant that ran says where every thread went.
-    const VariantRun* widest = nullptr;
-    for (const auto& variant : run.variants) {
+    const VariantResult* widest = nullptr;
+    for (const auto& variant : claim.variants) {
       if (!variant.placement.empty() && (widest == nullptr || variant.threads > widest->threads)) {
         widest = &variant;
       }
     }
-    out += fmt::format("  placement {}:", to_string(run.placement.policy));
+    out += fmt::format("  placement {}:", claim.placement.policy);
     if (widest != nullptr) {
       for (const auto& p : widest->placement) {
         out += fmt::format(" t{}->PU{} (core {}{})", p.thread, p.pu, p.core,
                            p.ran_on == p.pu ? "" : fmt::format(", last seen on PU{}", p.ran_on));
       }
     }
-    out += fmt::format("; deepest shared cache: {}\n", run.shared_cache);
-    if (run.probe_before_ns || run.probe_after_ns) {
+    out += fmt::format("; deepest shared cache: {}\n", claim.placement.shared_cache);
+    if (claim.probe_before_ns || claim.probe_after_ns) {
       out += fmt::format("  core-to-core probe: {} ns one-way before, {} ns after\n",
-                         number(run.probe_before_ns.value_or(NAN)),
-                         number(run.probe_after_ns.value_or(NAN)));
+                         number(claim.probe_before_ns.value_or(NAN)),
+                         number(claim.probe_after_ns.value_or(NAN)));
     }
-    if (const auto note = run.counters.summary(); !note.empty()) out += "  " + note + "\n";
+    if (!claim.counters.note.empty()) out += "  " + claim.counters.note + "\n";
 
-    const std::vector<std::string> columns = explaining_counters(run);
-    const bool single = one_family(run.variants);
+    const std::vector<std::string>& columns = claim.counters.explaining;
     std::size_t width = 8;
-    for (const auto& v : run.variants)
-      width = std::max(width, short_name(v.name, single).size());
+    for (const auto& v : claim.variants)
+      width = std::max(width, variant_label(claim, v.name).size());
     std::vector<std::size_t> widths;
     for (const auto& c : columns)
       widths.push_back(std::max<std::size_t>(10, c.size()));
@@ -132,55 +115,51 @@ std::string render_claim(const ClaimRun& run, const Style& style) {
     for (std::size_t i = 0; i < columns.size(); ++i)
       out += fmt::format("  {:>{}}", "per op", widths[i]);
     out += "\n";
-    for (const auto& v : run.variants) {
-      out += fmt::format("  {:<{}}", short_name(v.name, single), width);
+    for (const auto& v : claim.variants) {
+      out += fmt::format("  {:<{}}", variant_label(claim, v.name), width);
       if (!v.skipped.empty()) {
         out += fmt::format("  skipped: {}\n", v.skipped);
         continue;
       }
-      std::vector<double> ns;
-      for (const auto& rep : v.repetitions)
-        ns.push_back(v.metric(rep, "ns_per_op"));
-      const auto ci = median_interval(ns, 0.95);
-      out += fmt::format("  {:>9}  {:>19}  {:>5.0f}%", number(median(ns)),
-                         ci ? fmt::format("{}–{}", number(ci->lo), number(ci->hi)) : "-",
-                         relative_spread(ns) * 100);
+      const auto& ns = v.summary.ns_per_op;
+      out += fmt::format("  {:>9}  {:>19}  {:>5.0f}%", number(ns.median.value_or(NAN)),
+                         ns.ci ? fmt::format("{}–{}", number(ns.ci->lo), number(ns.ci->hi)) : "-",
+                         ns.spread.value_or(NAN) * 100);
       for (std::size_t i = 0; i < columns.size(); ++i) {
-        std::vector<double> values;
-        for (const auto& rep : v.repetitions)
-          values.push_back(v.metric(rep, columns[i]));
-        out += fmt::format("  {:>{}}", number(median(values)), widths[i]);
+        const auto it = v.summary.per_op.find(columns[i]);
+        const double value = it == v.summary.per_op.end() ? NAN : it->second.value_or(NAN);
+        out += fmt::format("  {:>{}}", number(value), widths[i]);
       }
       out += "\n";
     }
   }
   out += "\n";
-  for (std::size_t i = 0; i < claim.checks.size() && i < run.checks.size(); ++i) {
+  for (const auto& check : claim.checks) {
     // What the check says (in the claim file's words, naming any known C++/Go difference), then
     // the numbers that decided it.
-    out += fmt::format("  {} {:<24} {}\n{:>16}{}\n", verdict_text(run.checks[i].verdict, style),
-                       claim.checks[i].id, claim.checks[i].says, "", run.checks[i].reason);
+    out += fmt::format("  {} {:<24} {}\n{:>16}{}\n", verdict_text(check.verdict, style), check.id,
+                       check.says, "", check.reason);
   }
   return out;
 }
 
-std::string render_summary(const std::vector<ClaimRun>& runs, const Style& style) {
+std::string render_summary(const std::vector<ClaimResult>& claims, const Style& style) {
   std::size_t claim_width = 5;
   std::size_t check_width = 5;
-  for (const auto& run : runs) {
-    claim_width = std::max(claim_width, run.claim->id.size());
-    for (const auto& check : run.claim->checks)
+  for (const auto& claim : claims) {
+    claim_width = std::max(claim_width, claim.id.size());
+    for (const auto& check : claim.checks)
       check_width = std::max(check_width, check.id.size());
   }
   std::string out = fmt::format("\n{}\n", bold("summary", style));
   out += fmt::format("  {:<{}}  {:<{}}  {:<12} {:>9}\n", "claim", claim_width, "check", check_width,
                      "verdict", "ratio");
-  for (const auto& run : runs) {
-    for (std::size_t i = 0; i < run.claim->checks.size() && i < run.checks.size(); ++i) {
-      const auto& outcome = run.checks[i];
-      out += fmt::format("  {:<{}}  {:<{}}  {} {:>9}\n", run.claim->id, claim_width,
-                         run.claim->checks[i].id, check_width, verdict_text(outcome.verdict, style),
-                         outcome.verdict == Verdict::skipped ? "-" : number(outcome.estimate));
+  for (const auto& claim : claims) {
+    for (const auto& check : claim.checks) {
+      out += fmt::format(
+          "  {:<{}}  {:<{}}  {} {:>9}\n", claim.id, claim_width, check.id, check_width,
+          verdict_text(check.verdict, style),
+          check.verdict == Verdict::skipped ? "-" : number(check.estimate.value_or(NAN)));
     }
   }
   return out;
@@ -206,16 +185,7 @@ std::string render_claim_text(const Claim& claim) {
         check.kind == CheckKind::absolute
             ? fmt::format("{} of {}", check.metric, check.numerator)
             : fmt::format("{} of {} / {}", check.metric, check.numerator, check.denominator);
-    std::string bounds;
-    if (check.within) bounds = fmt::format("within ±{:g}%", *check.within * 100);
-    if (check.at_least) {
-      bounds = fmt::format("holds at >= {:g}, refuted below {:g}", *check.at_least,
-                           check.refuted_below.value_or(*check.at_least));
-    }
-    if (check.at_most) {
-      bounds = fmt::format("holds at <= {:g}, refuted above {:g}", *check.at_most,
-                           check.refuted_above.value_or(*check.at_most));
-    }
+    const std::string bounds = threshold_text(check.kind, thresholds_of(check));
     out += fmt::format("      {}: {}\n", what, bounds);
     if (!check.mechanism.empty())
       out += fmt::format("      mechanism counter: {}\n", check.mechanism);

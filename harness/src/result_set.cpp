@@ -1,3 +1,4 @@
+// Loads result files (each through from_json) and groups them by machine, newest claim winning.
 #include "claimbench/result_set.hpp"
 
 #include <fmt/format.h>
@@ -6,12 +7,11 @@
 #include <map>
 #include <set>
 
-#include "claimbench/result.hpp"
+#include "claimbench/labels.hpp"
+#include "claimbench/result_json.hpp"
 
 namespace claimbench {
 namespace {
-
-using nlohmann::json;
 
 Expected<std::vector<std::filesystem::path>> expand(const std::vector<std::filesystem::path>& in) {
   std::vector<std::filesystem::path> files;
@@ -39,54 +39,84 @@ Expected<std::vector<std::filesystem::path>> expand(const std::vector<std::files
   return files;
 }
 
-Expected<void> validate(const json& doc, const std::filesystem::path& file) {
-  if (!doc.contains("machine") || !doc["machine"].is_object() ||
-      !doc["machine"].value("id", json()).is_string()) {
-    return fail(fmt::format("{}: result has no machine id", file.string()));
-  }
-  const auto& claims = doc["claims"];
-  for (std::size_t i = 0; i < claims.size(); ++i) {
-    const auto& claim = claims[i];
-    if (!claim.is_object() || !claim.value("id", json()).is_string() ||
-        !claim.value("checks", json()).is_array()) {
-      return fail(fmt::format("{}: claim #{} has no 'id' or no 'checks'", file.string(), i + 1));
-    }
-  }
-  return {};
+// The fields that make a CPU a different CPU, as far as this Machine records them.
+// TODO(merge wip/machine): replace with machine_differences(a, b), which also compares
+// stepping, microarchitecture and the other identity fields it adds.
+std::vector<std::string> identity_differences(const Machine& a, const Machine& b) {
+  std::vector<std::string> out;
+  auto field = [&](const char* name, const auto& x, const auto& y) {
+    if (x != y) out.push_back(name);
+  };
+  field("cpu_model", a.cpu_model, b.cpu_model);
+  field("cpu_vendor", a.cpu_vendor, b.cpu_vendor);
+  field("cpu_family", a.cpu_family, b.cpu_family);
+  field("cpu_model_number", a.cpu_model_number, b.cpu_model_number);
+  field("architecture", a.architecture, b.architecture);
+  field("packages", a.packages, b.packages);
+  field("cores", a.cores, b.cores);
+  field("pus", a.pus, b.pus);
+  field("smt", a.smt, b.smt);
+  field("virtualised", a.virtualised, b.virtualised);
+  std::vector<std::pair<std::string, unsigned long long>> ca, cb;
+  for (const auto& c : a.caches)
+    ca.emplace_back(c.name, c.size_bytes);
+  for (const auto& c : b.caches)
+    cb.emplace_back(c.name, c.size_bytes);
+  field("caches", ca, cb);
+  return out;
 }
 
 }  // namespace
 
-const json* MachineResults::claim(std::string_view claim_id) const {
+const LoadedClaim* MachineResults::claim(std::string_view claim_id) const {
   for (const auto& c : claims) {
-    if (c["id"] == claim_id) return &c;
+    if (c.result.id == claim_id) return &c;
   }
   return nullptr;
 }
 
-Expected<std::vector<MachineResults>> load_result_set(
-    const std::vector<std::filesystem::path>& inputs) {
+Expected<ResultSet> load_result_set(const std::vector<std::filesystem::path>& inputs) {
   auto files = expand(inputs);
   if (!files) return std::unexpected(files.error());
+  ResultSet set;
   struct Loaded {
     std::filesystem::path file;
-    json doc;
+    RunRecord record;
   };
   std::vector<Loaded> loaded;
+  std::map<std::filesystem::path, std::filesystem::path> seen;  // canonical -> as given
   for (const auto& file : *files) {
-    auto doc = read_result(file);
-    if (!doc) return std::unexpected(doc.error());
-    if (auto ok = validate(*doc, file); !ok) return std::unexpected(ok.error());
-    loaded.push_back({file, std::move(*doc)});
+    std::error_code ec;
+    auto canonical = std::filesystem::weakly_canonical(file, ec);
+    if (ec) canonical = file;
+    if (const auto it = seen.find(canonical); it != seen.end()) {
+      set.notes.push_back(fmt::format("{}: given twice (also as {}); read once", file.string(),
+                                      it->second.string()));
+      continue;
+    }
+    seen.emplace(canonical, file);
+    auto document = parse_json_file(file);
+    if (!document) return std::unexpected(document.error());
+    if (is_placeholder(*document)) {
+      set.notes.push_back(
+          fmt::format("{}: skipped: a placeholder of a run that has not finished its first claim",
+                      file.string()));
+      continue;
+    }
+    auto record = from_json(*document, file);
+    if (!record) return std::unexpected(record.error());
+    loaded.push_back({file, std::move(*record)});
   }
+  if (loaded.empty()) return fail("no finished results among the inputs");
   // Oldest first, so a newer result of the same claim replaces an older one.
   std::stable_sort(loaded.begin(), loaded.end(), [](const Loaded& a, const Loaded& b) {
-    return a.doc.value("created_utc", "") < b.doc.value("created_utc", "");
+    return a.record.created_utc < b.record.created_utc;
   });
-  std::vector<MachineResults> machines;
-  std::vector<std::map<std::string, json>> claims_by_machine;
-  for (const auto& [file, doc] : loaded) {
-    const std::string id = doc["machine"]["id"];
+  std::vector<std::map<std::string, LoadedClaim>> claims_by_machine;
+  std::vector<std::filesystem::path> first_file;
+  auto& machines = set.machines;
+  for (auto& [file, record] : loaded) {
+    const std::string& id = record.machine.id;
     auto it = std::find_if(machines.begin(), machines.end(),
                            [&](const MachineResults& m) { return m.id == id; });
     if (it == machines.end()) {
@@ -94,45 +124,63 @@ Expected<std::vector<MachineResults>> load_result_set(
       m.id = id;
       machines.push_back(std::move(m));
       claims_by_machine.emplace_back();
+      first_file.push_back(file);
       it = machines.end() - 1;
+    } else if (const auto differs = identity_differences(it->machine, record.machine);
+               !differs.empty()) {
+      const auto index = static_cast<std::size_t>(it - machines.begin());
+      return fail(fmt::format(
+          "{} and {} both say machine id '{}' but are different CPUs ({} differ); re-run one "
+          "of them with this bench, whose ids tell the CPUs apart",
+          first_file[index].string(), file.string(), id, fmt::join(differs, ", ")));
     }
     const auto index = static_cast<std::size_t>(it - machines.begin());
-    it->machine = doc["machine"];
-    it->label = fmt::format("{} [{}]", doc["machine"].value("cpu_model", "unknown CPU"), id);
+    it->machine = record.machine;
+    it->label = machine_label(record.machine);
     it->files.push_back(file);
-    for (const auto& claim : doc["claims"]) {
-      json copy = claim;
-      copy["_file"] = file.string();
-      copy["_created_utc"] = doc.value("created_utc", "");
-      copy["_options"] = doc.value("options", json::object());
-      copy["_command"] = doc.value("command", "");
-      claims_by_machine[index][claim["id"]] = std::move(copy);
+    for (auto& claim : record.claims) {
+      const std::string claim_id = claim.id;
+      claims_by_machine[index][claim_id] = {std::move(claim), file, record.created_utc,
+                                            record.options, record.command};
     }
   }
   for (std::size_t i = 0; i < machines.size(); ++i) {
     for (auto& [id, claim] : claims_by_machine[i])
       machines[i].claims.push_back(std::move(claim));
   }
-  return machines;
+  return set;
 }
 
 std::vector<std::string> all_claim_ids(const std::vector<MachineResults>& machines) {
   std::set<std::string> ids;
   for (const auto& m : machines) {
     for (const auto& c : m.claims)
-      ids.insert(c["id"].get<std::string>());
+      ids.insert(c.result.id);
   }
   return {ids.begin(), ids.end()};
 }
 
-std::string verdict_cell(const json& check) {
-  const std::string verdict = check.value("verdict", "?");
-  const auto& estimate = check["estimate"];
-  if (verdict == "SKIPPED" || !estimate.is_number()) return verdict;
-  const double value = estimate.get<double>();
-  const bool ratio = check.value("kind", "ratio") != "absolute";
-  return ratio ? fmt::format("{} {:.3g}×", verdict, value)
-               : fmt::format("{} {:.3g}", verdict, value);
+std::vector<std::string> check_ids(const std::vector<MachineResults>& machines,
+                                   std::string_view claim_id) {
+  std::vector<std::string> ids;
+  for (const auto& m : machines) {
+    if (const LoadedClaim* c = m.claim(claim_id)) {
+      for (const auto& check : c->result.checks) {
+        if (std::find(ids.begin(), ids.end(), check.id) == ids.end()) ids.push_back(check.id);
+      }
+    }
+  }
+  return ids;
+}
+
+const CheckResult* find_check(const MachineResults& m, std::string_view claim_id,
+                              std::string_view check_id) {
+  if (const LoadedClaim* c = m.claim(claim_id)) {
+    for (const auto& check : c->result.checks) {
+      if (check.id == check_id) return &check;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace claimbench

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "claimbench/labels.hpp"
+
 namespace claimbench {
 namespace {
 
@@ -24,22 +26,6 @@ std::vector<double> finite(const std::vector<double>& values) {
     if (std::isfinite(v)) out.push_back(v);
   }
   return out;
-}
-
-std::string bounds_text(const Check& check) {
-  switch (check.kind) {
-    case CheckKind::ratio:
-    case CheckKind::absolute:
-      if (check.at_least) {
-        return fmt::format("holds at >= {:g}, refuted below {:g}", *check.at_least,
-                           check.refuted_below.value_or(*check.at_least));
-      }
-      return fmt::format("holds at <= {:g}, refuted above {:g}", *check.at_most,
-                         check.refuted_above.value_or(*check.at_most));
-    case CheckKind::equivalent:
-      return fmt::format("holds within ±{:g}%", *check.within * 100);
-  }
-  return {};
 }
 
 // Applies the check's bounds to an interval; the same rule for ratios and absolute values.
@@ -102,7 +88,7 @@ CheckOutcome judge(const Check& check, const CheckSamples& samples, double noise
     out.spread_numerator = relative_spread(finite(samples.numerator));
     out.spread_denominator = relative_spread(finite(samples.denominator));
   }
-  const std::string bounds = bounds_text(check);
+  const std::string bounds = threshold_text(check.kind, thresholds_of(check));
 
   if (!out.ci) {
     out.verdict = Verdict::inconclusive;

@@ -48,6 +48,9 @@ struct CompareCommand {
   std::optional<std::filesystem::path> chart_dir;  ///< also render the comparison chart here
 };
 
+/// The one path by which input errors reach the user: "bench: MESSAGE" on stderr, exit 2.
+int usage_error(const std::string& message);
+
 int list_command(const GlobalOptions& global);
 int show_command(const GlobalOptions& global, const std::string& id);
 int run_command(const GlobalOptions& global, const RunCommand& command);

@@ -1,12 +1,14 @@
 #pragma once
-/// Console output: the machine, the placement, a table per claim, verdict lines, a summary.
+/// Console output, rendered from the result model: the machine, a table per claim, verdict
+/// lines, a summary.
 
 #include <string>
 #include <vector>
 
 #include "claimbench/claims.hpp"
 #include "claimbench/machine.hpp"
-#include "claimbench/runner.hpp"
+#include "claimbench/placement.hpp"
+#include "claimbench/result_model.hpp"
 #include "claimbench/topology.hpp"
 
 namespace claimbench {
@@ -21,9 +23,9 @@ Style style_for_stdout();
 std::string render_machine(const Machine& machine, const Style& style);
 std::string render_topology(const Topology& topology, const Placement& placement);
 /// Placement, probe, counters, the variant table and the verdict lines of one claim.
-std::string render_claim(const ClaimRun& run, const Style& style);
+std::string render_claim(const ClaimResult& claim, const Style& style);
 /// One row per check: claim, check, verdict, ratio.
-std::string render_summary(const std::vector<ClaimRun>& runs, const Style& style);
+std::string render_summary(const std::vector<ClaimResult>& claims, const Style& style);
 std::string render_claim_text(const Claim& claim);
 std::string render_list(const Catalog& catalog);
 std::string verdict_text(Verdict verdict, const Style& style);

@@ -1,5 +1,5 @@
 #pragma once
-/// Result files: one JSON per run, written to a temp file and renamed, never overwriting.
+/// Result files on disk: one JSON per run, written to a temp file and renamed, never overwriting.
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -7,25 +7,9 @@
 #include <vector>
 
 #include "claimbench/error.hpp"
-#include "claimbench/machine.hpp"
-#include "claimbench/runner.hpp"
+#include "claimbench/result_json.hpp"
 
 namespace claimbench {
-
-inline constexpr int kResultSchemaVersion = 1;
-
-/// Everything one `bench run` produced, in memory.
-struct RunRecord {
-  std::string created_utc;  ///< ISO 8601
-  std::string command;
-  bool complete = false;
-  int repetitions = 0;
-  double min_time_s = 0;
-  Machine machine;
-  std::vector<ClaimRun> claims;
-};
-
-nlohmann::json to_json(const RunRecord& record);
 
 /// Owns one result file for the duration of a run. create() reserves a fresh name in the
 /// directory (it fails, naming the directory, before any benchmark runs if it cannot write
@@ -42,9 +26,6 @@ class ResultWriter {
   explicit ResultWriter(std::filesystem::path path) : path_(std::move(path)) {}
   std::filesystem::path path_;
 };
-
-/// Reads and validates a result file: JSON syntax (with line), schema name and version.
-Expected<nlohmann::json> read_result(const std::filesystem::path& file);
 
 /// "2026-11-23T19:08:24Z" for now.
 std::string utc_now_iso();

@@ -11,6 +11,7 @@
 #include "claimbench/claims.hpp"
 #include "claimbench/counters.hpp"
 #include "claimbench/placement.hpp"
+#include "claimbench/result_model.hpp"
 #include "claimbench/topology.hpp"
 #include "claimbench/verdict.hpp"
 
@@ -26,24 +27,6 @@ struct RunOptions {
   std::function<void(const std::string&)> progress;
   /// Checked between benchmarks: set by a SIGINT handler to stop after the current one.
   const std::atomic<bool>* stop = nullptr;
-};
-
-/// One repetition of one benchmark as Google Benchmark reported it.
-struct Repetition {
-  int round = 0;
-  std::int64_t iterations = 0;  ///< summed over threads
-  double real_time_s = 0;       ///< wall time of the run (per-thread average)
-  double cpu_time_s = 0;
-  std::map<std::string, double> counters;  ///< Google Benchmark user counters as reported
-};
-
-/// Where one thread of a benchmark was pinned, and where it was last seen running.
-struct ThreadPlace {
-  int thread = 0;
-  int pu = -1;
-  int ran_on = -1;
-  int core = -1;
-  int package = -1;
 };
 
 struct VariantRun {
