@@ -5,7 +5,7 @@ package cgocall
 import "testing"
 
 // emptyGo is the Go call of the same empty function; noinline keeps the CALL (checked with
-// `go tool objdump`: the loop is CALL emptyGo; INCQ; CMPQ; JLT).
+// `go tool objdump`: the loop is CALL emptyGo; INCQ; CMPQ; JG).
 //
 //go:noinline
 func emptyGo() {}
