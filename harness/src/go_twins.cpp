@@ -420,7 +420,9 @@ Expected<GoBenchLine> parse_bench_line(std::string_view line, int expected_procs
     name = name.substr(0, dash);
   }
   out.name = std::string(name);
-  out.procs = expected_procs >= 1 ? expected_procs : name.size() < tokens[0].size() ? *procs : 1;
+  out.procs = expected_procs >= 1                 ? expected_procs
+              : name.size() < tokens[0].size() ? procs.value_or(1)
+                                               : 1;
 
   const auto iterations = whole_number<std::int64_t>(tokens[1]);
   if (!iterations || *iterations <= 0) return bad("the iteration count is not a positive integer");
