@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
       std::string names;
       for (const auto& row : table)
         names += (names.empty() ? "" : ", ") + std::string(row.name);
-      std::fprintf(stderr, "bench: unknown subcommand '%s' (one of: %s; 'bench --help' says more)\n",
+      std::fprintf(stderr,
+                   "bench: unknown subcommand '%s' (one of: %s; 'bench --help' says more)\n",
                    word.c_str(), names.c_str());
       return kExitUsage;
     }

@@ -81,7 +81,8 @@ std::string event_coverage_text(const std::vector<std::string>& events) {
     for (const auto& gap : gaps) {
       if (gap.event == event) on.push_back(gap.pmu);
     }
-    if (!on.empty()) out += fmt::format("  {} cannot be encoded on {}\n", event, fmt::join(on, ", "));
+    if (!on.empty())
+      out += fmt::format("  {} cannot be encoded on {}\n", event, fmt::join(on, ", "));
   }
   return out;
 }

@@ -71,8 +71,8 @@ Expected<EventSpec> encode_event(const std::string& name) {
   arg.size = sizeof arg;
   arg.fstr = &fstr;
   // User and kernel level: page faults and context switches happen in the kernel.
-  const int status =
-      pfm_get_os_event_encoding(resolve_event_name(name).c_str(), PFM_PLM0 | PFM_PLM3, PFM_OS_PERF_EVENT_EXT, &arg);
+  const int status = pfm_get_os_event_encoding(resolve_event_name(name).c_str(),
+                                               PFM_PLM0 | PFM_PLM3, PFM_OS_PERF_EVENT_EXT, &arg);
   std::unique_ptr<char, decltype(&std::free)> owned(fstr, &std::free);
   if (status != PFM_SUCCESS) {
     return fail(fmt::format("unknown event '{}' (libpfm4: {})", name, pfm_strerror(status)));

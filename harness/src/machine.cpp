@@ -112,8 +112,8 @@ std::string machine_line(const Machine& m) {
                         m.hypervisor_vendor.empty() ? "" : " (" + m.hypervisor_vendor + ")")
           : ", bare metal";
   return fmt::format("{} [{}], {} PUs / {} cores / {} package{}{}{}, {}, governor {}",
-                     machine_label(m), m.id, m.pus, m.cores, m.packages, m.packages == 1 ? "" : "s", caches, virt,
-                     m.kernel, m.governor);
+                     machine_label(m), m.id, m.pus, m.cores, m.packages, m.packages == 1 ? "" : "s",
+                     caches, virt, m.kernel, m.governor);
 }
 
 }  // namespace claimbench

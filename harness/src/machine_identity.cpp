@@ -90,16 +90,26 @@ std::string microarchitecture_from_pmu(std::string_view pmu) {
   // libpfm4's core PMU names (lib/pfmlib_common.c); one microarchitecture per name, spelled as
   // microarchitecture_from_cpuid() spells it, so either source gives the same id.
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-      {"amd64_fam17h_zen1", "Zen"},       {"amd64_fam17h", "Zen"},
-      {"amd64_fam17h_zen2", "Zen 2"},     {"amd64_fam19h_zen3", "Zen 3"},
-      {"amd64_fam19h_zen4", "Zen 4"},     {"amd64_fam1ah_zen5", "Zen 5"},
-      {"hsw", "Haswell"},                 {"hsw_ep", "Haswell"},
-      {"bdw", "Broadwell"},               {"bdw_ep", "Broadwell"},
-      {"skl", "Skylake"},                 {"skx", "Skylake-SP"},
-      {"clx", "Cascade Lake"},            {"icl", "Ice Lake"},
-      {"icx", "Ice Lake-SP"},             {"spr", "Sapphire Rapids"},
-      {"emr", "Emerald Rapids"},          {"gnr", "Granite Rapids"},
-      {"adl_glc", "Alder Lake"},          {"adl_grt", "Alder Lake"},
+      {"amd64_fam17h_zen1", "Zen"},
+      {"amd64_fam17h", "Zen"},
+      {"amd64_fam17h_zen2", "Zen 2"},
+      {"amd64_fam19h_zen3", "Zen 3"},
+      {"amd64_fam19h_zen4", "Zen 4"},
+      {"amd64_fam1ah_zen5", "Zen 5"},
+      {"hsw", "Haswell"},
+      {"hsw_ep", "Haswell"},
+      {"bdw", "Broadwell"},
+      {"bdw_ep", "Broadwell"},
+      {"skl", "Skylake"},
+      {"skx", "Skylake-SP"},
+      {"clx", "Cascade Lake"},
+      {"icl", "Ice Lake"},
+      {"icx", "Ice Lake-SP"},
+      {"spr", "Sapphire Rapids"},
+      {"emr", "Emerald Rapids"},
+      {"gnr", "Granite Rapids"},
+      {"adl_glc", "Alder Lake"},
+      {"adl_grt", "Alder Lake"},
   };
   for (const auto& [name, arch] : kNames) {
     if (name == pmu) return std::string(arch);
@@ -128,15 +138,15 @@ std::string microarchitecture_from_cpuid(std::string_view vendor, std::string_vi
   if (vendor == "GenuineIntel" && family == 6) {
     // Intel SDM Vol. 4, Table 2-1 (DisplayFamily_DisplayModel), and the kernel's intel-family.h.
     static constexpr std::pair<int, std::string_view> kModels[] = {
-        {0x3c, "Haswell"},       {0x3f, "Haswell"},         {0x45, "Haswell"},
-        {0x46, "Haswell"},       {0x3d, "Broadwell"},       {0x47, "Broadwell"},
-        {0x4f, "Broadwell"},     {0x56, "Broadwell"},       {0x4e, "Skylake"},
-        {0x5e, "Skylake"},       {0x8e, "Skylake"},         {0x9e, "Skylake"},
-        {0xa5, "Skylake"},       {0xa6, "Skylake"},         {0x55, "Skylake-SP"},
-        {0x7d, "Ice Lake"},      {0x7e, "Ice Lake"},        {0x6a, "Ice Lake-SP"},
-        {0x6c, "Ice Lake-SP"},   {0x8f, "Sapphire Rapids"}, {0xcf, "Emerald Rapids"},
-        {0xad, "Granite Rapids"}, {0xae, "Granite Rapids"}, {0x97, "Alder Lake"},
-        {0x9a, "Alder Lake"},    {0xb7, "Raptor Lake"},     {0xba, "Raptor Lake"},
+        {0x3c, "Haswell"},        {0x3f, "Haswell"},         {0x45, "Haswell"},
+        {0x46, "Haswell"},        {0x3d, "Broadwell"},       {0x47, "Broadwell"},
+        {0x4f, "Broadwell"},      {0x56, "Broadwell"},       {0x4e, "Skylake"},
+        {0x5e, "Skylake"},        {0x8e, "Skylake"},         {0x9e, "Skylake"},
+        {0xa5, "Skylake"},        {0xa6, "Skylake"},         {0x55, "Skylake-SP"},
+        {0x7d, "Ice Lake"},       {0x7e, "Ice Lake"},        {0x6a, "Ice Lake-SP"},
+        {0x6c, "Ice Lake-SP"},    {0x8f, "Sapphire Rapids"}, {0xcf, "Emerald Rapids"},
+        {0xad, "Granite Rapids"}, {0xae, "Granite Rapids"},  {0x97, "Alder Lake"},
+        {0x9a, "Alder Lake"},     {0xb7, "Raptor Lake"},     {0xba, "Raptor Lake"},
         {0xbf, "Raptor Lake"},
     };
     for (const auto& [number, arch] : kModels) {

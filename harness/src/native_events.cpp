@@ -46,17 +46,13 @@ constexpr std::string_view kZen4L1dMiss =
 // BR_MISP_RETIRED.ALL_BRANCHES C5H/00H, L1D.REPLACEMENT 51H/01H. The programmable forms (_P),
 // not the fixed counters, so that the event fits in a group on any counter.
 constexpr Row kIntelCore[] = {
-    {"cycles", "CPU_CLK_UNHALTED:THREAD_P"},
-    {"instructions", "INST_RETIRED:ANY_P"},
-    {"branches", "BR_INST_RETIRED:ALL_BRANCHES"},
-    {"branch-misses", "BR_MISP_RETIRED:ALL_BRANCHES"},
+    {"cycles", "CPU_CLK_UNHALTED:THREAD_P"},      {"instructions", "INST_RETIRED:ANY_P"},
+    {"branches", "BR_INST_RETIRED:ALL_BRANCHES"}, {"branch-misses", "BR_MISP_RETIRED:ALL_BRANCHES"},
     {"L1-dcache-load-misses", "L1D:REPLACEMENT"},
 };
 
 std::optional<std::string> lookup(std::string_view pmu, std::string_view portable) {
-  auto qualified = [&](std::string_view native) {
-    return fmt::format("{}::{}", pmu, native);
-  };
+  auto qualified = [&](std::string_view native) { return fmt::format("{}::{}", pmu, native); };
   const bool zen1 = pmu == "amd64_fam17h_zen1";
   const bool zen2 = pmu == "amd64_fam17h_zen2";
   const bool zen3 = pmu == "amd64_fam19h_zen3";
@@ -84,9 +80,9 @@ bool is_software_event(const std::string& name) {
   // perf's software events need no PMU; libpfm4's generic "perf" PMU encodes them as
   // PERF_TYPE_SOFTWARE. The list is the kernel's (include/uapi/linux/perf_event.h).
   static const std::vector<std::string> names = {
-      "cpu-clock",  "task-clock",      "page-faults",      "faults",
-      "context-switches", "cs",        "cpu-migrations",   "migrations",
-      "minor-faults", "major-faults",  "alignment-faults", "emulation-faults",
+      "cpu-clock",        "task-clock",   "page-faults",      "faults",
+      "context-switches", "cs",           "cpu-migrations",   "migrations",
+      "minor-faults",     "major-faults", "alignment-faults", "emulation-faults",
   };
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -127,8 +123,13 @@ std::optional<std::string> native_event(std::string_view pmu, std::string_view p
 
 const std::vector<std::string>& native_event_pmus() {
   static const std::vector<std::string> pmus = {
-      "amd64_fam17h_zen1", "amd64_fam17h_zen2", "amd64_fam19h_zen3", "amd64_fam19h_zen4",
-      "skl",               "icl",               "spr",
+      "amd64_fam17h_zen1",
+      "amd64_fam17h_zen2",
+      "amd64_fam19h_zen3",
+      "amd64_fam19h_zen4",
+      "skl",
+      "icl",
+      "spr",
   };
   return pmus;
 }
@@ -139,9 +140,8 @@ std::vector<EventGap> native_event_gaps(const std::vector<std::string>& events) 
     if (is_software_event(event)) continue;
     const auto separator = event.find("::");
     for (const auto& pmu : native_event_pmus()) {
-      const bool native = separator != std::string::npos
-                              ? event.compare(0, separator, pmu) == 0
-                              : lookup(pmu, event).has_value();
+      const bool native = separator != std::string::npos ? event.compare(0, separator, pmu) == 0
+                                                         : lookup(pmu, event).has_value();
       if (!native) gaps.push_back({event, pmu});
     }
   }

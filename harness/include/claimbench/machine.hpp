@@ -12,11 +12,11 @@ namespace claimbench {
 
 struct Machine {
   std::string id;  ///< machine_id(): a fixed hash of the CPU identity fields, never the host name
-  std::string cpu_model;         ///< the brand string, e.g. "AMD EPYC"
-  std::string cpu_vendor;        ///< "AuthenticAMD", "GenuineIntel"
-  std::string cpu_family;        ///< decimal, as CPUID reports it (25 = 0x19)
-  std::string cpu_model_number;  ///< decimal
-  std::string cpu_stepping;      ///< decimal
+  std::string cpu_model;          ///< the brand string, e.g. "AMD EPYC"
+  std::string cpu_vendor;         ///< "AuthenticAMD", "GenuineIntel"
+  std::string cpu_family;         ///< decimal, as CPUID reports it (25 = 0x19)
+  std::string cpu_model_number;   ///< decimal
+  std::string cpu_stepping;       ///< decimal
   std::string microarchitecture;  ///< "Zen 4", "Sapphire Rapids"; empty when unknown
   std::string pmu;  ///< libpfm4's name of the core PMU model, e.g. "amd64_fam19h_zen4"; may be ""
   std::string architecture;
