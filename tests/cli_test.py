@@ -157,6 +157,89 @@ with tempfile.TemporaryDirectory() as tmp:
         expect(bench("topology", "--xml", xml, "--placement", "compact"), 0, "32 PUs, 16 cores",
                "t0->0 t1->1", stream="stdout")
         expect(bench("topology", "--xml", os.path.join(tmp, "absent.xml")), 2, "absent.xml")
+    elif CASE == "version":
+        result = bench("--version")
+        expect(result, 0, "claimbench 0.", stream="stdout")
+    elif CASE == "unknown-subcommand":
+        expect(bench("frobnicate", "--all"), 2, "unknown subcommand 'frobnicate'", "run, topology")
+        expect(bench("--claims-dir", os.path.join(SOURCE, "claims"), "lst"), 2,
+               "unknown subcommand 'lst'")
+    elif CASE == "sugar-after-global":
+        # Global options first, then the --claim shortcut: still "run --claim".
+        claims = os.path.join(SOURCE, "claims")
+        expect(bench("--claims-dir", claims, "--claim", "nope-nope", "--out", out), 2,
+               "unknown claim 'nope-nope'")
+        expect(bench(f"--claims-dir={claims}", "--claim", "false-sharin", "--out", out), 2,
+               "did you mean: false-sharing")
+        expect_nothing_written(out)
+    elif CASE == "bad-min-time":
+        for value in ["inf", "nan", "0", "-1", "1e300"]:
+            expect(bench("--claim", "heap-vs-stack", f"--min-time={value}", "--out", out), 2,
+                   "--min-time must be a finite number")
+        expect(bench("--claim", "heap-vs-stack", "--min-time", "abc", "--out", out), 2,
+               "--min-time")
+        expect_nothing_written(out)
+    elif CASE == "low-repetitions-recorded-command":
+        # Below the statistics' minimum: a warning before the first benchmark runs; and the
+        # result records the command as typed, with no absolute path of this machine in it.
+        result = bench("run", "--claim", "heap-vs-stack", "--repetitions", "2", "--min-time",
+                       "0.001", "--out", out)
+        expect(result, 0, "warning: --repetitions 2 is below 6")
+        check_order = result.stderr.find("warning: --repetitions") < result.stderr.find("[1/1]")
+        files = os.listdir(out)
+        with open(os.path.join(out, files[0])) as f:
+            text = f.read()
+        import json
+        command = json.loads(text)["command"]
+        problems = []
+        if not check_order:
+            problems.append("warning came after the run started")
+        if command != "bench run --claim heap-vs-stack --repetitions 2 --min-time 0.001 --out …/results":
+            problems.append(f"command recorded as {command!r}")
+        for path in {tmp, os.path.dirname(os.path.abspath(BENCH)), os.path.abspath(SOURCE)}:
+            if path in text:
+                problems.append(f"result contains the absolute path {path}")
+        if problems:
+            print(f"FAIL {CASE}: {'; '.join(problems)}")
+            sys.exit(1)
+    elif CASE == "installed-relocated":
+        # cmake --install into a prefix, move the prefix, and run from there: claims and
+        # charts.py are found relative to the binary, not through a path baked in at build time.
+        cmake, build_dir = sys.argv[4], sys.argv[5]
+        first, moved = os.path.join(tmp, "first"), os.path.join(tmp, "moved")
+        done = subprocess.run([cmake, "--install", build_dir, "--prefix", first],
+                              capture_output=True, text=True, timeout=50)
+        if done.returncode != 0:
+            print(f"FAIL {CASE}: cmake --install: {done.stderr}")
+            sys.exit(1)
+        os.rename(first, moved)
+        BENCH = os.path.join(moved, "bin", "bench")
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("CLAIMBENCH_CLAIMS", "CLAIMBENCH_CHARTS")}
+        def installed(*args):
+            return subprocess.run([BENCH, *args], capture_output=True, text=True, timeout=50,
+                                  env=env, cwd=tmp)
+        expect(installed("list"), 0, "false-sharing", stream="stdout")
+        expect(installed("show", "false-sharing"), 0, "padding-helps", stream="stdout")
+        charts = os.path.join(moved, "share", "claimbench", "scripts", "charts.py")
+        if not os.path.isfile(charts):
+            print(f"FAIL {CASE}: {charts} not installed")
+            sys.exit(1)
+        # The chart step finds the installed script: either it renders, or it says matplotlib is
+        # missing (exit 3 of charts.py), never that python could not open the file.
+        fixtures = os.path.join(SOURCE, "tests", "data", "results")
+        result = installed("compare", fixtures, "--chart", os.path.join(tmp, "img"))
+        expect(result, 0, "", stream="stdout")
+        if "can't open file" in result.stderr or "exited 2" in result.stderr:
+            print(f"FAIL {CASE}: charts.py not found from the install:\n{result.stderr}")
+            sys.exit(1)
+    elif CASE == "show-event-coverage":
+        expect(bench("show", "false-sharing"), 0, "L1-dcache-load-misses cannot be encoded on "
+               "amd64_fam17h_zen1", stream="stdout")
+        expect(bench("show", "madvise-rss"), 0, stream="stdout")
+        if "cannot be encoded" in bench("show", "madvise-rss").stdout:
+            print(f"FAIL {CASE}: a software event (page-faults) reported as unencodable")
+            sys.exit(1)
     elif CASE == "help":
         expect(bench("--help"), 0, "run", "topology", stream="stdout")
         expect(bench("run", "--repetitions", "many"), 2, "repetitions")

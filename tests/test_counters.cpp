@@ -8,6 +8,7 @@
 #include "claimbench/alloc_count.hpp"
 #include "claimbench/counters.hpp"
 #include "claimbench/memory.hpp"
+#include "claimbench/native_events.hpp"
 
 using namespace claimbench;
 
@@ -21,7 +22,15 @@ bool has(const CounterPlan& plan, const std::string& name) {
 TEST_CASE("libpfm4 encodes generic and software event names", "[counters]") {
   auto cycles = encode_event("cycles");
   REQUIRE(cycles.has_value());
-  CHECK(cycles->attr.type == PERF_TYPE_HARDWARE);
+  // This CPU's own cycle event when the native table knows its PMU, else the kernel's generic
+  // one, named as such; never a silent mix of the two.
+  if (native_event(host_core_pmu(), "cycles")) {
+    CHECK(cycles->attr.type == PERF_TYPE_RAW);
+    CHECK_THAT(cycles->canonical, Catch::StartsWith(host_core_pmu() + "::"));
+  } else {
+    CHECK(cycles->attr.type == PERF_TYPE_HARDWARE);
+    CHECK_THAT(cycles->canonical, Catch::StartsWith("perf::"));
+  }
   auto faults = encode_event("page-faults");
   REQUIRE(faults.has_value());
   CHECK(faults->attr.type == PERF_TYPE_SOFTWARE);

@@ -1,18 +1,18 @@
 // bench: the claimbench command line. Parses, calls the harness, returns its exit status.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <cstdlib>
+#include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "claimbench/commands.hpp"
-
-#ifndef CLAIMBENCH_CLAIMS_DIR
-#define CLAIMBENCH_CLAIMS_DIR "claims"
-#endif
+#include "claimbench/paths.hpp"
+#include "claimbench/version.hpp"
 
 namespace {
 
@@ -30,31 +30,47 @@ struct Subcommand {
   std::function<int()> handler;
 };
 
-std::string joined(int argc, char** argv) {
-  std::string out;
-  for (int i = 0; i < argc; ++i)
-    out += (i ? " " : "") + std::string(argv[i]);
+// The command as the user typed it, for the result: the program by its name ("bench", not
+// /home/.../build/release/bench) and absolute paths reduced to their last component.
+std::string recorded_command(const std::vector<std::string>& args) {
+  std::string out = args.empty() ? "bench" : std::filesystem::path(args[0]).filename().string();
+  for (std::size_t i = 1; i < args.size(); ++i)
+    out += " " + claimbench::redact_path(args[i]);
   return out;
+}
+
+// Global options that take a value, to step over when looking for the subcommand.
+bool global_option_with_value(const std::string& arg) {
+  return arg == "--claims-dir";
+}
+
+// Where the subcommand should stand: the first argument after the global options.
+std::size_t subcommand_position(const std::vector<std::string>& args) {
+  std::size_t i = 1;
+  while (i < args.size()) {
+    if (global_option_with_value(args[i])) {
+      i += 2;
+    } else if (args[i].rfind("--claims-dir=", 0) == 0) {
+      i += 1;
+    } else {
+      break;
+    }
+  }
+  return i;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace claimbench;
-  // "bench --claim X" is sugar for "bench run --claim X".
   std::vector<std::string> args(argv, argv + argc);
-  if (args.size() > 1 && args[1].rfind("--", 0) == 0 && args[1] != "--help" &&
-      args[1] != "--claims-dir") {
-    args.insert(args.begin() + 1, "run");
-  }
 
   GlobalOptions global;
-  const char* env_claims = std::getenv("CLAIMBENCH_CLAIMS");
-  global.claims_dir = env_claims != nullptr ? env_claims : CLAIMBENCH_CLAIMS_DIR;
+  global.claims_dir = default_claims_dir();
   std::string claims_dir = global.claims_dir.string();
   std::string show_id;
   RunCommand run;
-  run.command_line = joined(argc, argv);
+  run.command_line = recorded_command(args);
   run.stop = &stop_requested;
   TopologyCommand topology;
   ReportCommand report;
@@ -101,7 +117,29 @@ int main(int argc, char** argv) {
        [&] { return compare_command(compare); }},
   };
 
+  // "bench [global options] --claim X" is sugar for "bench [global options] run --claim X";
+  // a word where the subcommand stands must be one of the table's.
+  const std::size_t at = subcommand_position(args);
+  if (at < args.size()) {
+    const std::string& word = args[at];
+    const bool help = word == "--help" || word == "-h" || word == "--version";
+    if (word.rfind("-", 0) == 0 && !help) {
+      args.insert(args.begin() + static_cast<std::ptrdiff_t>(at), "run");
+    } else if (word.rfind("-", 0) != 0 &&
+               std::none_of(table.begin(), table.end(),
+                            [&](const Subcommand& row) { return word == row.name; })) {
+      std::string names;
+      for (const auto& row : table)
+        names += (names.empty() ? "" : ", ") + std::string(row.name);
+      std::fprintf(stderr,
+                   "bench: unknown subcommand '%s' (one of: %s; 'bench --help' says more)\n",
+                   word.c_str(), names.c_str());
+      return kExitUsage;
+    }
+  }
+
   CLI::App app{"claimbench: checks Go interview performance claims on this machine"};
+  app.set_version_flag("--version", "claimbench " + std::string(version()));
   app.add_option("--claims-dir", claims_dir, "directory of claim TOML files");
   app.require_subcommand(1);
   std::vector<std::pair<CLI::App*, const Subcommand*>> subcommands;
@@ -118,6 +156,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

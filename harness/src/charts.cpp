@@ -9,9 +9,7 @@
 #include <fstream>
 #include <vector>
 
-#ifndef CLAIMBENCH_SOURCE_DIR
-#define CLAIMBENCH_SOURCE_DIR "."
-#endif
+#include "claimbench/paths.hpp"
 
 extern char** environ;
 
@@ -34,8 +32,7 @@ ChartRun render_charts(const nlohmann::json& spec, const std::filesystem::path& 
   const std::string python =
       env_or("CLAIMBENCH_PYTHON",
              std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
-  const std::string script =
-      env_or("CLAIMBENCH_CHARTS", CLAIMBENCH_SOURCE_DIR "/scripts/charts.py");
+  const std::string script = charts_script().string();  // honours $CLAIMBENCH_CHARTS
   std::vector<std::string> args = {python, script, spec_file.string(), out_dir.string()};
   std::vector<char*> argv;
   for (auto& arg : args)

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "claimbench/console.hpp"
 #include "claimbench/counters.hpp"
 #include "claimbench/machine.hpp"
+#include "claimbench/native_events.hpp"
 #include "claimbench/placement.hpp"
 #include "claimbench/result.hpp"
 #include "claimbench/runner.hpp"
@@ -20,6 +22,9 @@
 
 namespace claimbench {
 namespace {
+
+// The longest --min-time accepted, in seconds (see run_command).
+constexpr double kMaxMinTimeS = 3600;
 
 Expected<Catalog> catalog_or_error(const GlobalOptions& global) {
   return load_catalog(global.claims_dir);
@@ -56,6 +61,25 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
+// Which of a claim's hardware events have no native encoding on the PMU models the native
+// table covers (there the kernel's generic event would count instead).
+std::string event_coverage_text(const std::vector<std::string>& events) {
+  const auto gaps = native_event_gaps(events);
+  if (events.empty()) return {};
+  const std::string pmus = fmt::format("{}", fmt::join(native_event_pmus(), ", "));
+  if (gaps.empty()) return fmt::format("\nevents: every one encodes natively on {}\n", pmus);
+  std::string out = fmt::format("\nevents without a native encoding (checked on {}):\n", pmus);
+  for (const auto& event : events) {
+    std::vector<std::string> on;
+    for (const auto& gap : gaps) {
+      if (gap.event == event) on.push_back(gap.pmu);
+    }
+    if (!on.empty())
+      out += fmt::format("  {} cannot be encoded on {}\n", event, fmt::join(on, ", "));
+  }
+  return out;
+}
+
 std::string result_stem(const Machine& machine) {
   std::string stamp = utc_now_iso();  // 2026-11-23T19:08:24Z -> 20261123T190824Z
   std::erase(stamp, '-');
@@ -88,6 +112,7 @@ int show_command(const GlobalOptions& global, const std::string& id) {
     return usage_error(unknown_claim_message(*catalog, id));
   }
   std::fputs(render_claim_text(*claim).c_str(), stdout);
+  std::fputs(event_coverage_text(claim->events).c_str(), stdout);
   return kExitOk;
 }
 
@@ -128,7 +153,20 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   options.repetitions = command.repetitions.value_or(command.quick ? kMinPairs : 10);
   options.min_time_s = command.min_time_s.value_or(command.quick ? 0.01 : 0.05);
   if (options.repetitions < 1) return usage_error("--repetitions must be at least 1");
-  if (options.min_time_s <= 0) return usage_error("--min-time must be positive (seconds)");
+  // inf or nan would make Google Benchmark spin forever; an hour per repetition is already
+  // beyond any claim here, so larger values are typos, refused the same way.
+  if (!std::isfinite(options.min_time_s) || options.min_time_s <= 0 ||
+      options.min_time_s > kMaxMinTimeS) {
+    return usage_error(fmt::format(
+        "--min-time must be a finite number of seconds above 0 and at most {:g}, got {}",
+        kMaxMinTimeS, command.min_time_s ? fmt::format("{}", *command.min_time_s) : "?"));
+  }
+  if (options.repetitions < kMinPairs) {
+    std::fprintf(stderr,
+                 "bench: warning: --repetitions %d is below %d, the fewest paired rounds the "
+                 "statistics can judge; every check will come out INCONCLUSIVE\n",
+                 options.repetitions, kMinPairs);
+  }
   if (command.events) {
     options.events = split_list(*command.events);
     if (options.events->empty()) return usage_error("--events is empty");

@@ -1,6 +1,7 @@
 #include "claimbench/counters.hpp"
 
 #include "claimbench/machine.hpp"
+#include "claimbench/native_events.hpp"
 
 #include <fmt/format.h>
 #include <perfmon/pfmlib_perf_event.h>
@@ -14,17 +15,21 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <mutex>
 
 namespace claimbench {
 namespace {
 
-// pfm_initialize is idempotent but not documented as thread-safe; call it once.
-bool pfm_ready() {
-  static std::once_flag once;
-  static int status = PFM_ERR_NOINIT;
-  std::call_once(once, [] { status = pfm_initialize(); });
-  return status == PFM_SUCCESS;
+// The name libpfm4 encodes: a portable hardware name becomes this CPU's own event when the
+// native table knows the PMU (the code is then the vendor's, checked by pmu_encoding_test);
+// otherwise the kernel's generic event through libpfm4's "perf" PMU, named as such so the
+// canonical form says so ("perf::PERF_COUNT_HW_CPU_CYCLES"). Qualified names pass unchanged.
+std::string resolve_event_name(const std::string& name) {
+  if (name.find("::") != std::string::npos) return name;
+  static const std::string pmu = host_core_pmu();
+  if (auto native = native_event(pmu, name)) return *native;
+  const std::string generic = "perf::" + name;
+  if (pfm_find_event(generic.c_str()) >= 0) return generic;
+  return name;
 }
 
 int open_event(perf_event_attr attr, int group_fd) {
@@ -57,7 +62,7 @@ std::string open_failure(int err, bool hypervisor, int paranoid) {
 }  // namespace
 
 Expected<EventSpec> encode_event(const std::string& name) {
-  if (!pfm_ready()) return fail("libpfm4 could not initialise");
+  if (!libpfm_ready()) return fail("libpfm4 could not initialise");
   EventSpec spec;
   spec.name = name;
   char* fstr = nullptr;
@@ -66,8 +71,8 @@ Expected<EventSpec> encode_event(const std::string& name) {
   arg.size = sizeof arg;
   arg.fstr = &fstr;
   // User and kernel level: page faults and context switches happen in the kernel.
-  const int status =
-      pfm_get_os_event_encoding(name.c_str(), PFM_PLM0 | PFM_PLM3, PFM_OS_PERF_EVENT_EXT, &arg);
+  const int status = pfm_get_os_event_encoding(resolve_event_name(name).c_str(),
+                                               PFM_PLM0 | PFM_PLM3, PFM_OS_PERF_EVENT_EXT, &arg);
   std::unique_ptr<char, decltype(&std::free)> owned(fstr, &std::free);
   if (status != PFM_SUCCESS) {
     return fail(fmt::format("unknown event '{}' (libpfm4: {})", name, pfm_strerror(status)));

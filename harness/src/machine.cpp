@@ -1,3 +1,4 @@
+// Describes this machine: CPU identity from hwloc and libpfm4, caches, kernel, build.
 #include "claimbench/machine.hpp"
 
 #include <benchmark/benchmark.h>
@@ -8,8 +9,9 @@
 
 #include <toml++/toml.h>
 #include <fstream>
-#include <functional>
 #include <nlohmann/json.hpp>
+
+#include "claimbench/native_events.hpp"
 
 #ifndef CLAIMBENCH_CXX_FLAGS
 #define CLAIMBENCH_CXX_FLAGS "unknown"
@@ -45,6 +47,14 @@ Machine describe_machine(const Topology& topology) {
   m.cpu_vendor = topology.package_info("CPUVendor");
   m.cpu_family = topology.package_info("CPUFamilyNumber");
   m.cpu_model_number = topology.package_info("CPUModelNumber");
+  m.cpu_stepping = topology.package_info("CPUStepping");
+  // libpfm4 names the core PMU model from CPUID, so this works in a VM that exposes no PMU.
+  m.pmu = host_core_pmu();
+  m.microarchitecture = microarchitecture_from_pmu(m.pmu);
+  if (m.microarchitecture.empty()) {
+    m.microarchitecture =
+        microarchitecture_from_cpuid(m.cpu_vendor, m.cpu_family, m.cpu_model_number);
+  }
   if (m.cpu_model.empty()) m.cpu_model = "unknown CPU";
   m.packages = topology.packages();
   m.cores = topology.cores();
@@ -55,7 +65,8 @@ Machine describe_machine(const Topology& topology) {
   if (uname(&names) == 0) {
     m.kernel = fmt::format("{} {}", names.sysname, names.release);
     m.architecture = names.machine;
-    m.hostname = names.nodename;
+    // The host name is not recorded: results are committed and shared, and the name says
+    // nothing about the CPU (the id hashes the CPU's identity instead).
   }
   m.virtualised = cpu_reports_hypervisor();
   if (m.virtualised) m.hypervisor_vendor = first_line("/sys/class/dmi/id/sys_vendor");
@@ -76,9 +87,7 @@ Machine describe_machine(const Topology& topology) {
                                     NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH)},
       {"tomlplusplus", fmt::format("{}.{}.{}", TOML_LIB_MAJOR, TOML_LIB_MINOR, TOML_LIB_PATCH)},
   };
-  const std::size_t hash =
-      std::hash<std::string>{}(fmt::format("{}|{}|{}", m.cpu_model, m.pus, m.hostname));
-  m.id = fmt::format("{:08x}", static_cast<std::uint32_t>(hash ^ (hash >> 32)));
+  m.id = machine_id(m);
   return m;
 }
 
@@ -102,9 +111,9 @@ std::string machine_line(const Machine& m) {
           ? fmt::format(", virtualised{}",
                         m.hypervisor_vendor.empty() ? "" : " (" + m.hypervisor_vendor + ")")
           : ", bare metal";
-  return fmt::format("{} [{}], {} PUs / {} cores / {} package{}{}{}, {}, governor {}", m.cpu_model,
-                     m.id, m.pus, m.cores, m.packages, m.packages == 1 ? "" : "s", caches, virt,
-                     m.kernel, m.governor);
+  return fmt::format("{} [{}], {} PUs / {} cores / {} package{}{}{}, {}, governor {}",
+                     machine_label(m), m.id, m.pus, m.cores, m.packages, m.packages == 1 ? "" : "s",
+                     caches, virt, m.kernel, m.governor);
 }
 
 }  // namespace claimbench

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""scripts/regenerate-reports writes only this machine's folder, through a staged folder.
+
+A fake bench stands in for the real one (a full run takes minutes): `run` writes one result
+with the machine given in $FAKE_MACHINE, `report` writes index.md or fails when $FAKE_FAIL is set.
+Usage: regenerate_reports_test.py SOURCE_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+SOURCE = sys.argv[1]
+SCRIPT = os.path.join(SOURCE, "scripts", "regenerate-reports")
+
+FAKE_BENCH = r'''#!/usr/bin/env python3
+import json, os, sys
+args = sys.argv[1:]
+if args[0] == "run":
+    out = args[args.index("--out") + 1]
+    machine = json.loads(os.environ["FAKE_MACHINE"])
+    with open(os.path.join(out, "20260101T000000Z-" + machine["id"] + ".json"), "w") as f:
+        json.dump({"schema": "claimbench.result", "machine": machine, "claims": []}, f)
+elif args[0] == "report":
+    if os.environ.get("FAKE_FAIL"):
+        sys.exit(2)
+    with open(os.path.join(args[args.index("-o") + 1], "index.md"), "w") as f:
+        f.write("# notes\n")
+'''
+
+ZEN4 = {"id": "f254ab05a1cf", "cpu_vendor": "AuthenticAMD", "cpu_family": "25",
+        "cpu_model_number": "17", "cpu_model": "AMD EPYC", "pus": 2}
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+
+
+def tree(folder):
+    found = {}
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            with open(path) as f:
+                found[os.path.relpath(path, folder)] = f.read()
+    return found
+
+
+def regenerate(tmp, reports, machine, fail=False):
+    bench = os.path.join(tmp, "fake-bench")
+    with open(bench, "w") as f:
+        f.write(FAKE_BENCH)
+    os.chmod(bench, 0o755)
+    env = {**os.environ, "CLAIMBENCH_BENCH": bench, "CLAIMBENCH_REPORTS": reports,
+           "FAKE_MACHINE": json.dumps(machine)}
+    if fail:
+        env["FAKE_FAIL"] = "1"
+    return subprocess.run([SCRIPT], capture_output=True, text=True, env=env, timeout=60)
+
+
+def seed(reports, folder, machine, page):
+    os.makedirs(os.path.join(reports, folder))
+    with open(os.path.join(reports, folder, "result.json"), "w") as f:
+        json.dump({"machine": machine}, f)
+    with open(os.path.join(reports, folder, page), "w") as f:
+        f.write("kept\n")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    reports = os.path.join(tmp, "reports")
+    other = {**ZEN4, "id": "e727eba4", "cpu_family": "26", "cpu_model_number": "2"}
+    seed(reports, "e727eba4", other, "false-sharing.md")
+    before = tree(os.path.join(reports, "e727eba4"))
+
+    # A new machine: its folder appears, the other machine's is untouched, no staging left.
+    result = regenerate(tmp, reports, ZEN4)
+    check(result.returncode == 0, f"new machine: exit {result.returncode}: {result.stderr}")
+    check(tree(os.path.join(reports, "e727eba4")) == before, "new machine: other folder changed")
+    check(sorted(os.listdir(reports)) == ["e727eba4", "f254ab05a1cf"],
+          f"new machine: reports/ holds {sorted(os.listdir(reports))}")
+    check(sorted(tree(os.path.join(reports, "f254ab05a1cf"))) == ["index.md", "result.json"],
+          "new machine: folder is not result.json + notes")
+
+    # The same machine again: its old pages go, the other machine's stay.
+    with open(os.path.join(reports, "f254ab05a1cf", "stale.md"), "w") as f:
+        f.write("stale\n")
+    result = regenerate(tmp, reports, ZEN4)
+    check(result.returncode == 0, f"same machine: exit {result.returncode}: {result.stderr}")
+    check("stale.md" not in os.listdir(os.path.join(reports, "f254ab05a1cf")),
+          "same machine: stale page kept")
+    check(tree(os.path.join(reports, "e727eba4")) == before, "same machine: other folder changed")
+
+    # Another CPU that shares an id (the old 8-digit form could collide): refused, untouched.
+    collider = {**ZEN4, "id": "e727eba4"}
+    result = regenerate(tmp, reports, collider)
+    check(result.returncode == 1, f"collision: exit {result.returncode}, wanted 1")
+    check("another CPU with the same id" in result.stderr and "cpu_family" in result.stderr,
+          f"collision: message was {result.stderr!r}")
+    check(tree(os.path.join(reports, "e727eba4")) == before, "collision: other folder changed")
+
+    # The report fails: the existing notes stay as they were, nothing staged is left behind.
+    kept = tree(os.path.join(reports, "f254ab05a1cf"))
+    result = regenerate(tmp, reports, ZEN4, fail=True)
+    check(result.returncode != 0, "failed report: exit 0")
+    check(tree(os.path.join(reports, "f254ab05a1cf")) == kept, "failed report: notes changed")
+    check(sorted(os.listdir(reports)) == ["e727eba4", "f254ab05a1cf"],
+          f"failed report: reports/ holds {sorted(os.listdir(reports))}")
+
+if failures:
+    print("FAIL regenerate-reports:\n  " + "\n  ".join(failures))
+    sys.exit(1)
+print("ok regenerate-reports")
