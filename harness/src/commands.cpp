@@ -19,6 +19,7 @@
 #include "claimbench/runner.hpp"
 #include "claimbench/summarise.hpp"
 #include "claimbench/topology.hpp"
+#include "claimbench/version.hpp"
 
 namespace claimbench {
 namespace {
@@ -183,6 +184,7 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   RunRecord record;
   record.created_utc = utc_now_iso();
   record.command = command.command_line;
+  record.claimbench_version = std::string(version());
   record.options = {options.repetitions, options.min_time_s};
   record.machine = describe_machine(*topology);
   auto writer = ResultWriter::create(command.out, result_stem(record.machine));

@@ -67,11 +67,6 @@ std::string verdict_cell(const CheckResult& check) {
                                            : fmt::format("{} {:.3g}×", verdict, *check.estimate);
 }
 
-std::string machine_label(const Machine& machine) {
-  return fmt::format("{} [{}]", machine.cpu_model.empty() ? "unknown CPU" : machine.cpu_model,
-                     machine.id);
-}
-
 std::string machine_summary(const Machine& m) {
   std::string caches;
   for (const auto& c : m.caches) {

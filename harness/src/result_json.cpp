@@ -154,13 +154,16 @@ json machine_json(const Machine& m) {
   json libraries = json::object();
   for (const auto& [name, version] : m.libraries)
     libraries[name] = version;
-  // TODO(merge wip/machine): the identity fields it adds (microarchitecture, cpu_stepping, ...)
-  // are written here and read, as optional fields, in read_machine below.
+  // cpu_stepping, microarchitecture and pmu came after schema version 1's first files: read back
+  // as optional fields. The host name is no longer recorded (it is not part of the id).
   return {{"id", m.id},
           {"cpu_model", m.cpu_model},
           {"cpu_vendor", m.cpu_vendor},
           {"cpu_family", m.cpu_family},
           {"cpu_model_number", m.cpu_model_number},
+          {"cpu_stepping", m.cpu_stepping},
+          {"microarchitecture", m.microarchitecture},
+          {"pmu", m.pmu},
           {"architecture", m.architecture},
           {"packages", m.packages},
           {"cores", m.cores},
@@ -401,6 +404,11 @@ Machine read_machine(const json& j, const std::string& path) {
   m.cpu_vendor = text(j, path, "cpu_vendor");
   m.cpu_family = text(j, path, "cpu_family");
   m.cpu_model_number = text(j, path, "cpu_model_number");
+  for (auto [key, field] : {std::pair{"cpu_stepping", &m.cpu_stepping},
+                            std::pair{"microarchitecture", &m.microarchitecture},
+                            std::pair{"pmu", &m.pmu}}) {
+    if (const json* value = optional_member(j, path, key)) *field = text(*value, key_path(path, key));
+  }
   m.architecture = text(j, path, "architecture");
   m.packages = static_cast<unsigned>(integer(j, path, "packages", 0, kMaxPus));
   m.cores = static_cast<unsigned>(integer(j, path, "cores", 0, kMaxPus));
@@ -636,6 +644,9 @@ RunRecord read_record(const json& j) {
   r.options.min_time_s = finite(options, "options", "min_time_s", 0, 1e9);
   if (r.options.min_time_s <= 0) bad("options.min_time_s", "must be positive");
   r.machine = read_machine(member(j, "", "machine"), "machine");
+  if (const json* v = optional_member(j, "", "claimbench_version")) {
+    r.claimbench_version = text(*v, "claimbench_version");
+  }
   if (const json* go = optional_member(j, "", "go_version")) r.go_version = text(*go, "go_version");
   const json& claims = member(j, "", "claims");
   need_array(claims, "claims");
@@ -675,6 +686,7 @@ json to_json(const RunRecord& record) {
       {"claims", claims},
       {"benchmarks", native_benchmarks(record)}};
   if (record.go_version) out["go_version"] = *record.go_version;
+  if (!record.claimbench_version.empty()) out["claimbench_version"] = record.claimbench_version;
   return out;
 }
 

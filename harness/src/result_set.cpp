@@ -1,6 +1,8 @@
 // Loads result files (each through from_json) and groups them by machine, newest claim winning.
 #include "claimbench/result_set.hpp"
 
+#include "claimbench/machine.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -37,33 +39,6 @@ Expected<std::vector<std::filesystem::path>> expand(const std::vector<std::files
   }
   if (files.empty()) return fail("no result files given");
   return files;
-}
-
-// The fields that make a CPU a different CPU, as far as this Machine records them.
-// TODO(merge wip/machine): replace with machine_differences(a, b), which also compares
-// stepping, microarchitecture and the other identity fields it adds.
-std::vector<std::string> identity_differences(const Machine& a, const Machine& b) {
-  std::vector<std::string> out;
-  auto field = [&](const char* name, const auto& x, const auto& y) {
-    if (x != y) out.push_back(name);
-  };
-  field("cpu_model", a.cpu_model, b.cpu_model);
-  field("cpu_vendor", a.cpu_vendor, b.cpu_vendor);
-  field("cpu_family", a.cpu_family, b.cpu_family);
-  field("cpu_model_number", a.cpu_model_number, b.cpu_model_number);
-  field("architecture", a.architecture, b.architecture);
-  field("packages", a.packages, b.packages);
-  field("cores", a.cores, b.cores);
-  field("pus", a.pus, b.pus);
-  field("smt", a.smt, b.smt);
-  field("virtualised", a.virtualised, b.virtualised);
-  std::vector<std::pair<std::string, unsigned long long>> ca, cb;
-  for (const auto& c : a.caches)
-    ca.emplace_back(c.name, c.size_bytes);
-  for (const auto& c : b.caches)
-    cb.emplace_back(c.name, c.size_bytes);
-  field("caches", ca, cb);
-  return out;
 }
 
 }  // namespace
@@ -126,7 +101,7 @@ Expected<ResultSet> load_result_set(const std::vector<std::filesystem::path>& in
       claims_by_machine.emplace_back();
       first_file.push_back(file);
       it = machines.end() - 1;
-    } else if (const auto differs = identity_differences(it->machine, record.machine);
+    } else if (const auto differs = machine_differences(it->machine, record.machine);
                !differs.empty()) {
       const auto index = static_cast<std::size_t>(it - machines.begin());
       return fail(fmt::format(
@@ -136,7 +111,7 @@ Expected<ResultSet> load_result_set(const std::vector<std::filesystem::path>& in
     }
     const auto index = static_cast<std::size_t>(it - machines.begin());
     it->machine = record.machine;
-    it->label = machine_label(record.machine);
+    it->label = fmt::format("{} [{}]", machine_label(record.machine), id);
     it->files.push_back(file);
     for (auto& claim : record.claims) {
       const std::string claim_id = claim.id;

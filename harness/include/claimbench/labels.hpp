@@ -23,9 +23,6 @@ std::string threshold_text(CheckKind kind, const Thresholds& thresholds);
 /// "HOLDS 3.08×", "HOLDS 512" (absolute), "SKIPPED": a check's verdict and estimate for tables.
 std::string verdict_cell(const CheckResult& check);
 
-/// "AMD EPYC [e727eba4]": the CPU model and the machine id, a column heading.
-std::string machine_label(const Machine& machine);
-
 /// One line: PUs/cores/packages, caches, virtualisation, kernel, governor, compiler and build.
 std::string machine_summary(const Machine& machine);
 

@@ -158,6 +158,7 @@ struct RunRecord {
   RunOptionsRecord options;
   Machine machine;
   std::optional<std::string> go_version;  ///< set when Go twins ran
+  std::string claimbench_version;         ///< bench --version; empty in files from before 0.1
   std::vector<ClaimResult> claims;
 };
 
