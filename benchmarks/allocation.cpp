@@ -37,7 +37,7 @@
 #include <memory>
 #include <type_traits>
 
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace {
 

@@ -37,7 +37,7 @@
 #include <utility>
 
 #include "analogues/channel.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace {
 

@@ -31,7 +31,7 @@
 
 #include "analogues/log_histogram.hpp"
 #include "analogues/ticket_lock.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace {
 

@@ -41,7 +41,7 @@
 #include <vector>
 
 #include "analogues/context.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 #include "codegen.hpp"
 
 namespace {

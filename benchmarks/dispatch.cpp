@@ -63,7 +63,7 @@
 #include <variant>
 #include <vector>
 
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 #include "codegen.hpp"
 
 namespace {

@@ -40,7 +40,7 @@
 #include <vector>
 
 #include "analogues/reflect.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 #include "codegen.hpp"
 
 namespace {

@@ -15,7 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace {
 

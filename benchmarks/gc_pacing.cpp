@@ -56,8 +56,8 @@
 #include <ctime>
 #include <string>
 
-#include "claimbench/bench.hpp"
-#include "claimbench/memory.hpp"
+#include "claimbench/measure/bench.hpp"
+#include "claimbench/measure/memory.hpp"
 
 namespace {
 

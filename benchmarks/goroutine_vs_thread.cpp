@@ -40,9 +40,9 @@
 #include <thread>
 #include <vector>
 
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 #include "claimbench/error.hpp"
-#include "claimbench/run_config.hpp"
+#include "claimbench/measure/run_config.hpp"
 
 namespace {
 

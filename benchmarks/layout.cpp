@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "analogues/go_map.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "analogues/work_stealing_pool.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 #include "tasks.hpp"
 
 namespace {

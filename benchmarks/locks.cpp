@@ -61,7 +61,7 @@
 #include "analogues/once.hpp"
 #include "analogues/rwmutex.hpp"
 #include "analogues/spin_park_mutex.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace {
 

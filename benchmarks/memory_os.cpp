@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "claimbench/bench.hpp"
-#include "claimbench/memory.hpp"
+#include "claimbench/measure/bench.hpp"
+#include "claimbench/measure/memory.hpp"
 
 namespace {
 

@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "claimbench/bench.hpp"
-#include "claimbench/run_config.hpp"
+#include "claimbench/measure/bench.hpp"
+#include "claimbench/measure/run_config.hpp"
 
 namespace {
 

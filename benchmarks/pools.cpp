@@ -34,8 +34,8 @@
 #include <vector>
 
 #include "analogues/object_pool.hpp"
-#include "claimbench/bench.hpp"
-#include "claimbench/memory.hpp"
+#include "claimbench/measure/bench.hpp"
+#include "claimbench/measure/memory.hpp"
 
 namespace {
 

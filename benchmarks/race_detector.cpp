@@ -53,8 +53,8 @@
 #include <string_view>
 #include <system_error>
 
-#include "claimbench/bench.hpp"
-#include "claimbench/run_config.hpp"
+#include "claimbench/measure/bench.hpp"
+#include "claimbench/measure/run_config.hpp"
 
 extern char** environ;
 

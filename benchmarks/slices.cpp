@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "analogues/go_slice.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace {
 

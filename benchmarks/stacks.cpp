@@ -26,7 +26,7 @@
 #include <cstring>
 
 #include "analogues/sim_stack.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace {
 

@@ -43,7 +43,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace {
 

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "analogues/sync_map.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace {
 

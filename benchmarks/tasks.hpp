@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 
 namespace claimbench::tasks {
 

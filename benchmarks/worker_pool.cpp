@@ -23,7 +23,7 @@
 
 #include "analogues/channel.hpp"
 #include "analogues/work_stealing_pool.hpp"
-#include "claimbench/bench.hpp"
+#include "claimbench/measure/bench.hpp"
 #include "tasks.hpp"
 
 namespace {

@@ -10,9 +10,9 @@
 #include <map>
 #include <set>
 
-#include "claimbench/claims.hpp"
-#include "claimbench/counters.hpp"
-#include "claimbench/native_events.hpp"
+#include "claimbench/catalog/claims.hpp"
+#include "claimbench/measure/counters.hpp"
+#include "claimbench/measure/native_events.hpp"
 
 using namespace claimbench;
 

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <set>
 
-#include "claimbench/bench.hpp"
-#include "claimbench/claims.hpp"
+#include "claimbench/measure/bench.hpp"
+#include "claimbench/catalog/claims.hpp"
 
 using namespace claimbench;
 

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "claimbench/console.hpp"
+#include "claimbench/present/console.hpp"
 
 using namespace claimbench;
 namespace fs = std::filesystem;

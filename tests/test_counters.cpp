@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "claimbench/alloc_count.hpp"
-#include "claimbench/counters.hpp"
-#include "claimbench/memory.hpp"
-#include "claimbench/native_events.hpp"
+#include "claimbench/measure/alloc_count.hpp"
+#include "claimbench/measure/counters.hpp"
+#include "claimbench/measure/memory.hpp"
+#include "claimbench/measure/native_events.hpp"
 
 using namespace claimbench;
 

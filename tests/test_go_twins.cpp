@@ -8,7 +8,7 @@
 #include <random>
 #include <thread>
 
-#include "claimbench/go_twins.hpp"
+#include "claimbench/measure/go_twins.hpp"
 
 using namespace claimbench;
 namespace fs = std::filesystem;

@@ -1,9 +1,9 @@
 // Machine identity: the fixed hash, the canonical identity string, differences, labels, paths.
 #include <catch2/catch.hpp>
 
-#include "claimbench/machine.hpp"
-#include "claimbench/paths.hpp"
-#include "claimbench/version.hpp"
+#include "claimbench/store/machine.hpp"
+#include "claimbench/commands/paths.hpp"
+#include "claimbench/commands/version.hpp"
 
 using namespace claimbench;
 

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "claimbench/machine_load.hpp"
+#include "claimbench/measure/machine_load.hpp"
 
 using namespace claimbench;
 namespace fs = std::filesystem;

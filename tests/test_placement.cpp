@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "claimbench/claims.hpp"
-#include "claimbench/placement.hpp"
-#include "claimbench/runner.hpp"
+#include "claimbench/catalog/claims.hpp"
+#include "claimbench/measure/placement.hpp"
+#include "claimbench/measure/runner.hpp"
 
 using namespace claimbench;
 

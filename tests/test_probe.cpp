@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "claimbench/probe.hpp"
+#include "claimbench/measure/probe.hpp"
 
 using namespace claimbench;
 

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <limits>
 
-#include "claimbench/result.hpp"
-#include "claimbench/summarise.hpp"
+#include "claimbench/store/result.hpp"
+#include "claimbench/judge/summarise.hpp"
 
 using namespace claimbench;
 namespace fs = std::filesystem;

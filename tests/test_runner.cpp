@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 #include <mutex>
 
-#include "claimbench/bench.hpp"
-#include "claimbench/runner.hpp"
+#include "claimbench/measure/bench.hpp"
+#include "claimbench/measure/runner.hpp"
 
 using namespace claimbench;
 

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <random>
 
-#include "claimbench/sequential.hpp"
-#include "claimbench/stats.hpp"
+#include "claimbench/judge/sequential.hpp"
+#include "claimbench/judge/stats.hpp"
 
 using namespace claimbench;
 

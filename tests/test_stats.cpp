@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "claimbench/stats.hpp"
+#include "claimbench/judge/stats.hpp"
 
 using namespace claimbench;
 

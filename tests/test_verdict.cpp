@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "claimbench/verdict.hpp"
+#include "claimbench/judge/verdict.hpp"
 
 using namespace claimbench;
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "claimbench/commands.hpp"
-#include "claimbench/paths.hpp"
-#include "claimbench/version.hpp"
+#include "claimbench/commands/commands.hpp"
+#include "claimbench/commands/paths.hpp"
+#include "claimbench/commands/version.hpp"
 
 namespace {
 

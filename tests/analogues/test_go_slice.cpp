@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "analogues/go_slice.hpp"
-#include "claimbench/claims.hpp"
+#include "claimbench/catalog/claims.hpp"
 
 #include <cstddef>
 #include <cstdint>

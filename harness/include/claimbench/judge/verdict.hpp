@@ -1,0 +1,53 @@
+#pragma once
+/// Judges one check from per-round samples: HOLDS, REFUTED, INCONCLUSIVE or SKIPPED, with why.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "claimbench/catalog/claims.hpp"
+#include "claimbench/judge/stats.hpp"
+
+namespace claimbench {
+
+enum class Verdict { holds, refuted, inconclusive, skipped };
+
+std::string_view to_string(Verdict verdict);
+
+/// Samples of one check: index i holds round i. For ratio and equivalence checks numerator[i]
+/// and denominator[i] ran next to each other (ABBA order), so their ratio cancels drift that
+/// both sides saw. NaN marks a round where a side did not run.
+struct CheckSamples {
+  std::vector<double> numerator;
+  std::vector<double> denominator;
+};
+
+/// The mechanism counter of a check, per round for both sides, when it could be counted.
+struct MechanismSamples {
+  bool available = false;
+  CheckSamples samples;
+};
+
+struct CheckOutcome {
+  std::string check_id;
+  Verdict verdict = Verdict::inconclusive;
+  double estimate = 0;  ///< median paired ratio, or the median value (absolute checks)
+  std::optional<Interval> ci;
+  double confidence = 0.95;  ///< 0.90 for equivalence (two one-sided 5% tests)
+  int pairs = 0;
+  double spread_numerator = 0;
+  double spread_denominator = 0;
+  std::optional<double> mechanism_ratio;
+  std::string reason;  ///< why this verdict, in one sentence with the numbers
+};
+
+/// Smallest number of pairs that can reach a 95% interval for a median.
+inline constexpr int kMinPairs = 6;
+
+CheckOutcome judge(const Check& check, const CheckSamples& samples, double noise_limit,
+                   const MechanismSamples* mechanism = nullptr);
+
+CheckOutcome skipped(const Check& check, std::string reason);
+
+}  // namespace claimbench

@@ -1,0 +1,223 @@
+// list, show, topology and run: the subcommands that read claims and measure.
+#include "claimbench/commands/commands.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "claimbench/catalog/claims.hpp"
+#include "claimbench/present/console.hpp"
+#include "claimbench/measure/counters.hpp"
+#include "claimbench/store/machine.hpp"
+#include "claimbench/measure/native_events.hpp"
+#include "claimbench/measure/placement.hpp"
+#include "claimbench/store/result.hpp"
+#include "claimbench/measure/runner.hpp"
+#include "claimbench/judge/summarise.hpp"
+#include "claimbench/measure/topology.hpp"
+#include "claimbench/commands/version.hpp"
+
+namespace claimbench {
+namespace {
+
+// The longest --min-time accepted, in seconds (see run_command).
+constexpr double kMaxMinTimeS = 3600;
+
+Expected<Catalog> catalog_or_error(const GlobalOptions& global) {
+  return load_catalog(global.claims_dir);
+}
+
+std::string unknown_claim_message(const Catalog& catalog, const std::string& id) {
+  std::vector<std::string> ids;
+  for (const auto& entry : catalog.index)
+    ids.push_back(entry.id);
+  const auto near = nearest_ids(ids, id);
+  std::string message = fmt::format("unknown claim '{}'", id);
+  if (!near.empty()) message += fmt::format("; did you mean: {}?", fmt::join(near, ", "));
+  return message + " ('bench list' shows every claim)";
+}
+
+Expected<Placement> choose_placement(const Topology& topology,
+                                     const std::optional<std::string>& cpus,
+                                     const std::optional<std::string>& policy) {
+  if (cpus) {
+    if (policy) return fail("give --cpus or --placement, not both");
+    return place_list(topology, *cpus);
+  }
+  auto parsed = parse_policy(policy.value_or("spread"));
+  if (!parsed) return std::unexpected(parsed.error());
+  return place(topology, *parsed);
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// Which of a claim's hardware events have no native encoding on the PMU models the native
+// table covers (there the kernel's generic event would count instead).
+std::string event_coverage_text(const std::vector<std::string>& events) {
+  const auto gaps = native_event_gaps(events);
+  if (events.empty()) return {};
+  const std::string pmus = fmt::format("{}", fmt::join(native_event_pmus(), ", "));
+  if (gaps.empty()) return fmt::format("\nevents: every one encodes natively on {}\n", pmus);
+  std::string out = fmt::format("\nevents without a native encoding (checked on {}):\n", pmus);
+  for (const auto& event : events) {
+    std::vector<std::string> on;
+    for (const auto& gap : gaps) {
+      if (gap.event == event) on.push_back(gap.pmu);
+    }
+    if (!on.empty())
+      out += fmt::format("  {} cannot be encoded on {}\n", event, fmt::join(on, ", "));
+  }
+  return out;
+}
+
+std::string result_stem(const Machine& machine) {
+  std::string stamp = utc_now_iso();  // 2026-11-23T19:08:24Z -> 20261123T190824Z
+  std::erase(stamp, '-');
+  std::erase(stamp, ':');
+  return fmt::format("{}-{}", stamp, machine.id);
+}
+
+}  // namespace
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "bench: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+int list_command(const GlobalOptions& global) {
+  auto catalog = catalog_or_error(global);
+  if (!catalog) return usage_error(catalog.error().message);
+  std::fputs(render_list(*catalog).c_str(), stdout);
+  return kExitOk;
+}
+
+int show_command(const GlobalOptions& global, const std::string& id) {
+  auto catalog = catalog_or_error(global);
+  if (!catalog) return usage_error(catalog.error().message);
+  const Claim* claim = catalog->find(id);
+  if (claim == nullptr) {
+    const bool listed = std::any_of(catalog->index.begin(), catalog->index.end(),
+                                    [&](const CatalogEntry& e) { return e.id == id; });
+    if (listed) return usage_error(fmt::format("claim '{}' is catalogued but not encoded yet", id));
+    return usage_error(unknown_claim_message(*catalog, id));
+  }
+  std::fputs(render_claim_text(*claim).c_str(), stdout);
+  std::fputs(event_coverage_text(claim->events).c_str(), stdout);
+  return kExitOk;
+}
+
+int topology_command(const TopologyCommand& command) {
+  auto topology = command.xml ? Topology::from_xml(*command.xml) : Topology::this_machine();
+  if (!topology) return usage_error(topology.error().message);
+  auto placement = choose_placement(*topology, command.cpus, command.placement);
+  if (!placement) return usage_error(placement.error().message);
+  const Machine machine = describe_machine(*topology);
+  std::fputs(render_machine(machine, style_for_stdout()).c_str(), stdout);
+  std::fputs(render_topology(*topology, *placement).c_str(), stdout);
+  return kExitOk;
+}
+
+int run_command(const GlobalOptions& global, const RunCommand& command) {
+  // Everything the user typed is checked before a single benchmark runs.
+  auto catalog = catalog_or_error(global);
+  if (!catalog) return usage_error(catalog.error().message);
+  std::vector<const Claim*> selected;
+  if (command.all) {
+    if (!command.claims.empty()) return usage_error("give --claim ID or --all, not both");
+    for (const auto& claim : catalog->claims)
+      selected.push_back(&claim);
+  } else {
+    if (command.claims.empty()) return usage_error("say which claims: --claim ID or --all");
+    for (const auto& id : command.claims) {
+      const Claim* claim = catalog->find(id);
+      if (claim == nullptr) return usage_error(unknown_claim_message(*catalog, id));
+      selected.push_back(claim);
+    }
+  }
+  auto topology = Topology::this_machine();
+  if (!topology) return usage_error(topology.error().message);
+  auto placement = choose_placement(*topology, command.cpus, command.placement);
+  if (!placement) return usage_error(placement.error().message);
+
+  RunOptions options;
+  options.repetitions = command.repetitions.value_or(command.quick ? kMinPairs : 10);
+  options.min_time_s = command.min_time_s.value_or(command.quick ? 0.01 : 0.05);
+  if (options.repetitions < 1) return usage_error("--repetitions must be at least 1");
+  // inf or nan would make Google Benchmark spin forever; an hour per repetition is already
+  // beyond any claim here, so larger values are typos, refused the same way.
+  if (!std::isfinite(options.min_time_s) || options.min_time_s <= 0 ||
+      options.min_time_s > kMaxMinTimeS) {
+    return usage_error(fmt::format(
+        "--min-time must be a finite number of seconds above 0 and at most {:g}, got {}",
+        kMaxMinTimeS, command.min_time_s ? fmt::format("{}", *command.min_time_s) : "?"));
+  }
+  if (options.repetitions < kMinPairs) {
+    std::fprintf(stderr,
+                 "bench: warning: --repetitions %d is below %d, the fewest paired rounds the "
+                 "statistics can judge; every check will come out INCONCLUSIVE\n",
+                 options.repetitions, kMinPairs);
+  }
+  if (command.events) {
+    options.events = split_list(*command.events);
+    if (options.events->empty()) return usage_error("--events is empty");
+    for (const auto& name : *options.events) {
+      if (auto spec = encode_event(name); !spec) return usage_error(spec.error().message);
+    }
+  }
+  options.stop = command.stop;
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  options.progress = [tty](const std::string& message) {
+    if (tty) std::fprintf(stderr, "\r\033[K  %s", message.c_str());
+  };
+
+  RunRecord record;
+  record.created_utc = utc_now_iso();
+  record.command = command.command_line;
+  record.claimbench_version = std::string(version());
+  record.options = {options.repetitions, options.min_time_s};
+  record.machine = describe_machine(*topology);
+  auto writer = ResultWriter::create(command.out, result_stem(record.machine));
+  if (!writer) return usage_error(writer.error().message);
+
+  const Style style = style_for_stdout();
+  std::fputs(render_machine(record.machine, style).c_str(), stdout);
+  std::fflush(stdout);
+  for (std::size_t i = 0; i < selected.size(); ++i) {
+    if (command.stop != nullptr && command.stop->load()) break;
+    std::fprintf(stderr, "%s[%zu/%zu] %s\n", tty ? "\r\033[K" : "", i + 1, selected.size(),
+                 selected[i]->id.c_str());
+    record.claims.push_back(summarise(run_claim(*selected[i], *topology, *placement, options)));
+    if (tty) std::fputs("\r\033[K", stderr);
+    std::fputs(render_claim(record.claims.back(), style).c_str(), stdout);
+    std::fflush(stdout);
+    if (auto ok = writer->write(to_json(record)); !ok) {
+      std::fprintf(stderr, "bench: %s\n", ok.error().message.c_str());
+      return kExitInternal;
+    }
+  }
+  const bool interrupted =
+      record.claims.size() < selected.size() ||
+      (!record.claims.empty() && record.claims.back().status == ClaimStatus::interrupted);
+  record.complete = !interrupted;
+  if (selected.size() > 1) std::fputs(render_summary(record.claims, style).c_str(), stdout);
+  if (auto ok = writer->write(to_json(record)); !ok) {
+    std::fprintf(stderr, "bench: %s\n", ok.error().message.c_str());
+    return kExitInternal;
+  }
+  std::printf("\n%s %s\n", interrupted ? "interrupted; kept what finished in" : "saved",
+              writer->path().c_str());
+  return kExitOk;
+}
+
+}  // namespace claimbench

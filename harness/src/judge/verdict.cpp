@@ -1,0 +1,134 @@
+#include "claimbench/judge/verdict.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "claimbench/present/labels.hpp"
+
+namespace claimbench {
+namespace {
+
+std::vector<double> paired_log_ratios(const CheckSamples& samples) {
+  std::vector<double> out;
+  const std::size_t n = std::min(samples.numerator.size(), samples.denominator.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = samples.numerator[i];
+    const double b = samples.denominator[i];
+    if (std::isfinite(a) && std::isfinite(b) && a > 0 && b > 0) out.push_back(std::log(a / b));
+  }
+  return out;
+}
+
+std::vector<double> finite(const std::vector<double>& values) {
+  std::vector<double> out;
+  for (double v : values) {
+    if (std::isfinite(v)) out.push_back(v);
+  }
+  return out;
+}
+
+// Applies the check's bounds to an interval; the same rule for ratios and absolute values.
+Verdict decide(const Check& check, const Interval& ci) {
+  if (check.kind == CheckKind::equivalent) {
+    const double upper = 1.0 + *check.within;
+    const double lower = 1.0 / upper;  // symmetric in log space: ±10% means [1/1.1, 1.1]
+    if (ci.lo >= lower && ci.hi <= upper) return Verdict::holds;
+    if (ci.lo > upper || ci.hi < lower) return Verdict::refuted;
+    return Verdict::inconclusive;
+  }
+  if (check.at_least) {
+    if (ci.lo >= *check.at_least) return Verdict::holds;
+    if (ci.hi < check.refuted_below.value_or(*check.at_least)) return Verdict::refuted;
+    return Verdict::inconclusive;
+  }
+  if (ci.hi <= *check.at_most) return Verdict::holds;
+  if (ci.lo > check.refuted_above.value_or(*check.at_most)) return Verdict::refuted;
+  return Verdict::inconclusive;
+}
+
+}  // namespace
+
+std::string_view to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::holds:
+      return "HOLDS";
+    case Verdict::refuted:
+      return "REFUTED";
+    case Verdict::inconclusive:
+      return "INCONCLUSIVE";
+    case Verdict::skipped:
+      return "SKIPPED";
+  }
+  return "?";
+}
+
+CheckOutcome skipped(const Check& check, std::string reason) {
+  CheckOutcome out;
+  out.check_id = check.id;
+  out.verdict = Verdict::skipped;
+  out.estimate = std::nan("");
+  out.reason = std::move(reason);
+  return out;
+}
+
+CheckOutcome judge(const Check& check, const CheckSamples& samples, double noise_limit,
+                   const MechanismSamples* mechanism) {
+  CheckOutcome out;
+  out.check_id = check.id;
+  out.confidence = check.kind == CheckKind::equivalent ? 0.90 : 0.95;
+  const bool absolute = check.kind == CheckKind::absolute;
+
+  std::vector<double> values = absolute ? finite(samples.numerator) : paired_log_ratios(samples);
+  out.pairs = static_cast<int>(values.size());
+  const auto ci = median_interval(values, out.confidence);
+  out.estimate = absolute ? median(values) : std::exp(median(values));
+  if (ci) out.ci = absolute ? *ci : Interval{std::exp(ci->lo), std::exp(ci->hi)};
+  if (!absolute) {
+    out.spread_numerator = relative_spread(finite(samples.numerator));
+    out.spread_denominator = relative_spread(finite(samples.denominator));
+  }
+  const std::string bounds = threshold_text(check.kind, thresholds_of(check));
+
+  if (!out.ci) {
+    out.verdict = Verdict::inconclusive;
+    out.reason = fmt::format("only {} usable {}; a {:.0f}% interval needs at least {}", out.pairs,
+                             absolute ? "repetitions" : "pairs", out.confidence * 100, kMinPairs);
+    return out;
+  }
+  out.verdict = decide(check, *out.ci);
+  const std::string measured = fmt::format(
+      "{} {:.3g}{} ({:.0f}% CI {:.3g}–{:.3g}; {})", absolute ? check.metric : std::string("ratio"),
+      out.estimate, absolute ? "" : "×", out.confidence * 100, out.ci->lo, out.ci->hi, bounds);
+  const double worst_spread = std::max(out.spread_numerator, out.spread_denominator);
+  if (!absolute && worst_spread > noise_limit) {
+    out.verdict = Verdict::inconclusive;
+    out.reason = fmt::format("{}; too noisy to decide: a side's spread is {:.0f}% (limit {:.0f}%)",
+                             measured, worst_spread * 100, noise_limit * 100);
+    return out;
+  }
+  out.reason = measured;
+  if (out.verdict == Verdict::inconclusive) out.reason += "; the interval straddles a threshold";
+
+  if (mechanism != nullptr && !check.mechanism.empty()) {
+    if (!mechanism->available) {
+      out.reason += fmt::format("; rests on time alone ({} not countable here)", check.mechanism);
+    } else {
+      const auto logs = paired_log_ratios(mechanism->samples);
+      if (!logs.empty()) {
+        out.mechanism_ratio = std::exp(median(logs));
+        // The counter must move the way time does: more events per op on the slower side.
+        const bool time_up = out.estimate > 1.0;
+        const bool counter_up = *out.mechanism_ratio > 1.0;
+        out.reason += fmt::format("; {} ratio {:.3g}×", check.mechanism, *out.mechanism_ratio);
+        if (out.verdict == Verdict::holds && time_up != counter_up) {
+          out.verdict = Verdict::inconclusive;
+          out.reason += fmt::format(", which disagrees with the time ratio");
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace claimbench
