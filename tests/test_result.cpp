@@ -102,12 +102,40 @@ TEST_CASE("a run is summarised once and survives the JSON round trip", "[result]
 
   SECTION("a Go side and go_version, when present, round-trip too") {
     back->go_version = "go1.19";
-    back->claims[0].checks[0].go = SideOutcome{1.8, Interval{1.5, 2.1}, Verdict::holds, "go"};
+    SideOutcome go;
+    go.numerator = "BenchmarkDemo/a";
+    go.denominator = "BenchmarkDemo/b";
+    go.estimate = 1.8;
+    go.ci = Interval{1.5, 2.1};
+    go.confidence = 0.992;
+    go.pairs = 12;
+    go.rounds = 12;
+    go.verdict = Verdict::holds;
+    go.reason = "go";
+    back->claims[0].checks[0].go = go;
+    back->claims[0].checks[0].rounds = 8;
+    back->claims[0].checks[0].undecided = "";
+    back->claims[0].variants[0].go = false;
+    back->claims[0].load = LoadRecord{0.5, 1.5, 0.03, {{42, "stress", 1}}, "machine busy"};
+    back->claims[0].go_file = "demo_test.go";
+    back->options.max_rounds = 32;
+    back->options.go = true;
+    back->latency = LatencyRecord{{0, 1}, {{std::nullopt, 61.0}, {58.0, std::nullopt}}};
     const auto with_go = to_json(*back);
     auto again = from_json(with_go, "go.json");
     REQUIRE(again.has_value());
     CHECK(to_json(*again) == with_go);
     CHECK(again->claims[0].checks[0].go->verdict == Verdict::holds);
+    CHECK(again->claims[0].checks[0].go->confidence == Approx(0.992));
+    CHECK(again->claims[0].load->competitors[0].command == "stress");
+    CHECK(again->latency->round_trip_ns[1][0] == 58.0);
+    CHECK_FALSE(again->latency->round_trip_ns[0][0]);
+
+    auto bad_latency = with_go;
+    bad_latency["latency"]["round_trip_ns"].erase(1);
+    const auto refused = from_json(bad_latency, "lat.json");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.find("latency.round_trip_ns") != std::string::npos);
   }
   fs::remove_all(dir);
 }

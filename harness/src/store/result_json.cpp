@@ -63,16 +63,24 @@ json variant_json(const VariantResult& v) {
     for (const auto& [name, value] : v.summary.per_op)
       summary[name + "_per_op"] = number_or_null(value);
   }
-  return {{"name", v.name},       {"threads", v.threads},
-          {"skipped", v.skipped}, {"ops_per_iteration", v.ops_per_iteration},
-          {"placement", places},  {"summary", summary},
-          {"repetitions", reps}};
+  json out = {{"name", v.name},       {"threads", v.threads},
+              {"skipped", v.skipped}, {"ops_per_iteration", v.ops_per_iteration},
+              {"placement", places},  {"summary", summary},
+              {"repetitions", reps}};
+  if (v.go) out["go"] = true;
+  return out;
 }
 
 json side_json(const SideOutcome& side) {
-  return {{"estimate", number_or_null(side.estimate)},
+  return {{"numerator", side.numerator},
+          {"denominator", side.denominator},
+          {"estimate", number_or_null(side.estimate)},
           {"ci", interval_or_null(side.ci)},
+          {"confidence", side.confidence},
+          {"pairs", side.pairs},
+          {"rounds", side.rounds},
           {"verdict", to_string(side.verdict)},
+          {"undecided", side.undecided},
           {"reason", side.reason}};
 }
 
@@ -95,6 +103,8 @@ json check_json(const CheckResult& c) {
                 {"denominator", number_or_null(c.spread_denominator)}}},
               {"mechanism_ratio", number_or_null(c.mechanism_ratio)},
               {"reason", c.reason}};
+  out["rounds"] = c.rounds;
+  out["undecided"] = c.undecided;
   if (c.go) out["go"] = side_json(*c.go);
   return out;
 }
@@ -120,7 +130,7 @@ json claim_json(const ClaimResult& c) {
                    {"hypervisor", c.counters.hypervisor}};
   if (!c.counters.explaining.empty()) counters["explaining"] = c.counters.explaining;
   if (!c.counters.note.empty()) counters["note"] = c.counters.note;
-  return {{"id", c.id},
+  json out = {{"id", c.id},
           {"title", c.title},
           {"fidelity", c.fidelity},
           {"statement", c.statement},
@@ -141,6 +151,19 @@ json claim_json(const ClaimResult& c) {
             {"after", number_or_null(c.probe_after_ns)}}},
           {"variants", variants},
           {"checks", checks}};
+  if (c.load) {
+    json competitors = json::array();
+    for (const auto& k : c.load->competitors)
+      competitors.push_back({{"pid", k.pid}, {"command", k.command}, {"pu", k.pu}});
+    out["load"] = {{"before", c.load->load_before},
+                   {"after", c.load->load_after},
+                   {"steal_fraction", c.load->steal_fraction},
+                   {"competitors", competitors},
+                   {"summary", c.load->summary}};
+  }
+  if (!c.go_file.empty()) out["go_file"] = c.go_file;
+  if (!c.go_none.empty()) out["go_none"] = c.go_none;
+  return out;
 }
 
 json machine_json(const Machine& m) {
@@ -378,7 +401,7 @@ constexpr std::pair<std::string_view, ClaimStatus> kStatuses[] = {
     {"skipped", ClaimStatus::skipped},
     {"interrupted", ClaimStatus::interrupted}};
 constexpr std::pair<std::string_view, int> kFidelities[] = {
-    {"direct", 0}, {"analogue", 1}, {"proxy", 2}};
+    {"direct", 0}, {"analogue", 1}, {"proxy", 2}, {"go-only", 3}, {"calibration", 4}};
 constexpr std::pair<std::string_view, int> kPolicies[] = {
     {"spread", 0}, {"compact", 1}, {"siblings", 2}, {"list", 3}};
 
@@ -478,6 +501,7 @@ VariantResult read_variant(const json& j, const std::string& path) {
   if (v.name.empty()) bad(key_path(path, "name"), "is empty");
   v.threads = small_int(j, path, "threads", 1, kMaxPus);
   v.skipped = text(j, path, "skipped");
+  if (optional_member(j, path, "go")) v.go = boolean(j, path, "go");
   v.ops_per_iteration = finite(j, path, "ops_per_iteration", 0, kMax);
   if (v.ops_per_iteration <= 0) bad(key_path(path, "ops_per_iteration"), "must be positive");
   const std::string places_path = key_path(path, "placement");
@@ -515,6 +539,12 @@ SideOutcome read_side(const json& j, const std::string& path) {
   s.ci = interval_or_null(member(j, path, "ci"), key_path(path, "ci"));
   s.verdict = one_of(j, path, "verdict", kVerdicts);
   s.reason = text(j, path, "reason");
+  if (const json* v = optional_member(j, path, "numerator")) s.numerator = text(*v, key_path(path, "numerator"));
+  if (const json* v = optional_member(j, path, "denominator")) s.denominator = text(*v, key_path(path, "denominator"));
+  if (optional_member(j, path, "confidence")) s.confidence = finite(j, path, "confidence", 0.5, 1.0);
+  if (optional_member(j, path, "pairs")) s.pairs = small_int(j, path, "pairs", 0, kMaxCount);
+  if (optional_member(j, path, "rounds")) s.rounds = small_int(j, path, "rounds", 0, kMaxCount);
+  if (const json* v = optional_member(j, path, "undecided")) s.undecided = text(*v, key_path(path, "undecided"));
   return s;
 }
 
@@ -557,6 +587,8 @@ CheckResult read_check(const json& j, const std::string& path) {
   c.spread_denominator = finite_or_null(spread, spread_path, "denominator", 0, kMax);
   c.mechanism_ratio = finite_or_null(j, path, "mechanism_ratio", 0, kMax);
   c.reason = text(j, path, "reason");
+  if (optional_member(j, path, "rounds")) c.rounds = small_int(j, path, "rounds", 0, kMaxCount);
+  if (const json* v = optional_member(j, path, "undecided")) c.undecided = text(*v, key_path(path, "undecided"));
   if (const json* go = optional_member(j, path, "go")) c.go = read_side(*go, key_path(path, "go"));
   return c;
 }
@@ -631,6 +663,26 @@ ClaimResult read_claim(const json& j, const std::string& path) {
   need_array(checks, checks_path);
   for (std::size_t i = 0; i < checks.size(); ++i)
     c.checks.push_back(read_check(checks[i], index_path(checks_path, i)));
+  if (const json* load = optional_member(j, path, "load")) {
+    const std::string p = key_path(path, "load");
+    LoadRecord l;
+    l.load_before = finite(*load, p, "before", 0, kMax);
+    l.load_after = finite(*load, p, "after", 0, kMax);
+    l.steal_fraction = finite(*load, p, "steal_fraction", 0, 1);
+    const std::string cp = key_path(p, "competitors");
+    const json& competitors = member(*load, p, "competitors");
+    need_array(competitors, cp);
+    for (std::size_t i = 0; i < competitors.size(); ++i) {
+      const std::string kp = index_path(cp, i);
+      l.competitors.push_back({small_int(competitors[i], kp, "pid", 0, 1 << 30),
+                               text(competitors[i], kp, "command"),
+                               small_int(competitors[i], kp, "pu", -1, kMaxPus)});
+    }
+    l.summary = text(*load, p, "summary");
+    c.load = std::move(l);
+  }
+  if (const json* v = optional_member(j, path, "go_file")) c.go_file = text(*v, key_path(path, "go_file"));
+  if (const json* v = optional_member(j, path, "go_none")) c.go_none = text(*v, key_path(path, "go_none"));
   return c;
 }
 
@@ -643,6 +695,30 @@ RunRecord read_record(const json& j) {
   r.options.repetitions = small_int(options, "options", "repetitions", 1, kMaxCount);
   r.options.min_time_s = finite(options, "options", "min_time_s", 0, 1e9);
   if (r.options.min_time_s <= 0) bad("options.min_time_s", "must be positive");
+  if (optional_member(options, "options", "max_rounds")) {
+    r.options.max_rounds = small_int(options, "options", "max_rounds", 0, kMaxCount);
+  }
+  if (optional_member(options, "options", "go")) r.options.go = boolean(options, "options", "go");
+  if (const json* latency = optional_member(j, "", "latency")) {
+    LatencyRecord l;
+    const json& pus = member(*latency, "latency", "pus");
+    need_array(pus, "latency.pus");
+    for (std::size_t i = 0; i < pus.size(); ++i)
+      l.pus.push_back(static_cast<int>(integer(pus[i], index_path("latency.pus", i), 0, kMaxPus)));
+    const json& rows = member(*latency, "latency", "round_trip_ns");
+    need_array(rows, "latency.round_trip_ns");
+    if (rows.size() != l.pus.size()) bad("latency.round_trip_ns", "needs one row per PU");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::string rp = index_path("latency.round_trip_ns", i);
+      need_array(rows[i], rp);
+      if (rows[i].size() != l.pus.size()) bad(rp, "needs one cell per PU");
+      std::vector<std::optional<double>> row;
+      for (std::size_t k = 0; k < rows[i].size(); ++k)
+        row.push_back(finite_or_null(rows[i][k], index_path(rp, k), 0, kMax));
+      l.round_trip_ns.push_back(std::move(row));
+    }
+    r.latency = std::move(l);
+  }
   r.machine = read_machine(member(j, "", "machine"), "machine");
   if (const json* v = optional_member(j, "", "claimbench_version")) {
     r.claimbench_version = text(*v, "claimbench_version");
@@ -676,7 +752,10 @@ json to_json(const RunRecord& record) {
       {"command", record.command},
       {"complete", record.complete},
       {"options",
-       {{"repetitions", record.options.repetitions}, {"min_time_s", record.options.min_time_s}}},
+       {{"repetitions", record.options.repetitions},
+        {"min_time_s", record.options.min_time_s},
+        {"max_rounds", record.options.max_rounds},
+        {"go", record.options.go}}},
       {"machine", machine_json(m)},
       {"context",
        {{"date", record.created_utc},
@@ -687,6 +766,16 @@ json to_json(const RunRecord& record) {
       {"benchmarks", native_benchmarks(record)}};
   if (record.go_version) out["go_version"] = *record.go_version;
   if (!record.claimbench_version.empty()) out["claimbench_version"] = record.claimbench_version;
+  if (record.latency) {
+    json rows = json::array();
+    for (const auto& row : record.latency->round_trip_ns) {
+      json cells = json::array();
+      for (const auto& cell : row)
+        cells.push_back(number_or_null(cell));
+      rows.push_back(cells);
+    }
+    out["latency"] = {{"pus", record.latency->pus}, {"round_trip_ns", rows}};
+  }
   return out;
 }
 

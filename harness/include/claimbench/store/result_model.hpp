@@ -50,9 +50,15 @@ struct Thresholds {
 
 /// The outcome of the same check on one more side (the Go twin): ratio, interval, verdict.
 struct SideOutcome {
+  std::string numerator;    ///< the Go twin's sub-benchmark name, e.g. BenchmarkFalseSharing/packed
+  std::string denominator;  ///< empty for absolute checks
   std::optional<double> estimate;
   std::optional<Interval> ci;
+  double confidence = 0.95;  ///< coverage of this side's interval at the look that decided
+  int pairs = 0;
+  int rounds = 0;  ///< rounds measured when the verdict was reached (the sequential look)
   Verdict verdict = Verdict::inconclusive;
+  std::string undecided;  ///< for INCONCLUSIVE: "borderline", "noisy" or "too few"; else empty
   std::string reason;
 };
 
@@ -74,6 +80,8 @@ struct CheckResult {
   std::optional<double> spread_denominator;
   std::optional<double> mechanism_ratio;
   std::string reason;
+  int rounds = 0;         ///< rounds measured when the verdict was reached; 0 in older files
+  std::string undecided;  ///< for INCONCLUSIVE: "borderline", "noisy" or "too few"; else empty
   std::optional<SideOutcome> go;  ///< the Go twin's outcome, when a Go run was made
 };
 
@@ -92,7 +100,8 @@ struct VariantSummary {
 
 struct VariantResult {
   std::string name;  ///< full Google Benchmark name, e.g. "BM_FalseSharing/packed/threads:2"
-  int threads = 1;
+  int threads = 1;   ///< for a Go twin: GOMAXPROCS (-test.cpu) and the PUs it was pinned to
+  bool go = false;   ///< a Go twin (name is its sub-benchmark name), not a C++ variant
   std::string skipped;  ///< why it did not run; empty when it ran
   double ops_per_iteration = 1;
   std::vector<ThreadPlace> placement;
@@ -101,6 +110,28 @@ struct VariantResult {
 };
 
 enum class ClaimStatus { ran, skipped, interrupted };
+
+/// Another task that was runnable on a pinned PU (see measure/machine_load.hpp).
+struct CompetitorRecord {
+  int pid = 0;
+  std::string command;
+  int pu = -1;
+};
+
+/// Whether the machine was busy around a claim: /proc read before and after it.
+struct LoadRecord {
+  double load_before = 0;
+  double load_after = 0;
+  double steal_fraction = 0;
+  std::vector<CompetitorRecord> competitors;
+  std::string summary;  ///< one line for console and notes; empty when the machine was quiet
+};
+
+/// The core-to-core CAS round trip between every pair of PUs (bench topology --latency).
+struct LatencyRecord {
+  std::vector<int> pus;
+  std::vector<std::vector<std::optional<double>>> round_trip_ns;  ///< nullopt on the diagonal
+};
 
 struct ClaimPlacement {
   std::string policy;  ///< spread, compact, siblings or list
@@ -143,11 +174,16 @@ struct ClaimResult {
   std::optional<double> probe_after_ns;
   std::vector<VariantResult> variants;
   std::vector<CheckResult> checks;
+  std::optional<LoadRecord> load;  ///< absent in files from before it was recorded
+  std::string go_file;             ///< the Go twins' file, relative to benchmarks/go
+  std::string go_none;             ///< why the claim has no Go counterpart
 };
 
 struct RunOptionsRecord {
-  int repetitions = 0;
+  int repetitions = 0;  ///< base rounds
   double min_time_s = 0;
+  int max_rounds = 0;   ///< the sequential round budget; 0 in files from before it existed
+  bool go = false;      ///< whether Go twins were run
 };
 
 /// Everything one `bench run` produced.
@@ -159,6 +195,7 @@ struct RunRecord {
   Machine machine;
   std::optional<std::string> go_version;  ///< set when Go twins ran
   std::string claimbench_version;         ///< bench --version; empty in files from before 0.1
+  std::optional<LatencyRecord> latency;   ///< measured once per run, when it used 2+ PUs
   std::vector<ClaimResult> claims;
 };
 
