@@ -311,7 +311,6 @@ double finite(const json& j, const std::string& path, double min, double max) {
   return value;
 }
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kMax = std::numeric_limits<double>::max();
 
 double finite(const json& object, const std::string& path, std::string_view key, double min = -kMax,
