@@ -62,12 +62,13 @@ class GoAny {
       return value.empty() ? Word::zero : Word::heap;
     } else if constexpr (std::is_integral_v<U> && sizeof(U) == 1) {
       return Word::static_table;
-    } else if constexpr (std::is_integral_v<U> && (sizeof(U) == 2 || sizeof(U) == 4 ||
-                                                  sizeof(U) == 8)) {
+    } else if constexpr (std::is_integral_v<U> &&
+                         (sizeof(U) == 2 || sizeof(U) == 4 || sizeof(U) == 8)) {
       // convT64(val uint64): `if val < uint64(len(staticuint64s))`; the conversion to an
       // unsigned type of the same size is Go's, so -1 is not small.
-      return static_cast<std::make_unsigned_t<U>>(value) < kStaticUint64s.size() ? Word::static_table
-                                                                                 : Word::heap;
+      return static_cast<std::make_unsigned_t<U>>(value) < kStaticUint64s.size()
+                 ? Word::static_table
+                 : Word::heap;
     } else {
       return Word::heap;
     }
@@ -76,8 +77,9 @@ class GoAny {
   GoAny() = default;
 
   template <class T, class U = std::decay_t<T>>
-    requires(!std::is_same_v<U, GoAny> && std::is_trivially_copyable_v<U>)
-  explicit GoAny(const T& value) : type_(&kGoTypeOf<U>) {
+  requires(!std::is_same_v<U, GoAny> &&
+           std::is_trivially_copyable_v<U>) explicit GoAny(const T& value)
+      : type_(&kGoTypeOf<U>) {
     switch (word_for(value)) {
       case Word::pointer:
         std::memcpy(&data_, &value, sizeof(void*));

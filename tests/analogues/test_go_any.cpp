@@ -68,8 +68,7 @@ TEST_CASE("GoAny: a pointer is the data word itself", "[analogues][go_any]") {
   CHECK(out == &value);
 }
 
-TEST_CASE("GoAny: zero-sized values and the empty string point at zeroVal",
-          "[analogues][go_any]") {
+TEST_CASE("GoAny: zero-sized values and the empty string point at zeroVal", "[analogues][go_any]") {
   const GoAny empty(Empty{});
   const GoAny no_text(std::string_view{});
   const GoAny text(std::string_view{"x"});
