@@ -14,11 +14,18 @@
 //  - heap-vs-stack/heap: new_point calls `operator new(24)` and stores the three fields; the
 //    loop body calls it, reads the object and calls `operator delete(void*, 24)`. GCC cannot
 //    pair (and elide) the new with the delete because they sit in different functions.
-//  - boxing/any-int, any-pointer: the std::any is built in the caller's frame (the manager
+//  - boxing/any-int (GoAny): `call operator new(unsigned long)` (8 bytes), the value stored,
+//    `call sum_go_boxed<long>` (compares the type word's address, loads through the data
+//    word), `call operator delete(void*, unsigned long)`. GCC proves v >= 1000 (i starts there
+//    and only grows) and drops the staticuint64s test that convT64 makes at run time; in
+//    any-int-small (v = i % 256) the test stays and the new is never reached.
+//  - boxing/any-pointer (GoAny): the pointer is the data word; no call to operator new.
+//  - boxing/stdany-int: the std::any is built in the caller's frame (the manager
 //    pointer _Manager_internal<long> / <Big64*> stored next to the value, inline); no call to
 //    operator new; sum_boxed is called through a real call and compares the manager pointer;
 //    destruction is an indirect call to the manager (a no-op for these types).
-//  - boxing/any-64B: std::any's constructor calls `operator new(64)` and copies the eight
+//  - boxing/any-64B (GoAny): operator new(64), the eight words copied, one allocation per op;
+//    stdany-64B: std::any's constructor calls `operator new(64)` and copies the eight
 //    words (_Manager_external<Big64>); destruction calls the manager, which calls
 //    `operator delete(p, 64)`: one allocation per op.
 //  - boxing/concrete-*: a real call to sum_concrete, no allocation. GCC's IPA-SRA clones it to
@@ -37,6 +44,7 @@
 #include <memory>
 #include <type_traits>
 
+#include "analogues/go_any.hpp"
 #include "claimbench/measure/bench.hpp"
 
 namespace {
@@ -87,8 +95,13 @@ BENCHMARK(BM_HeapVsStack_Heap)->Name("BM_HeapVsStack/heap");
 
 // ---------------------------------------------------------------------------------------------
 // interface-boxing: `var x any = v` for an int, a pointer and a 64-byte struct, vs the value
-// passed as its concrete type. std::any is C++'s eface: a type tag (the manager function) and
-// either the value in place (small-buffer) or a pointer to a heap copy.
+// passed as its concrete type. The any-* rows use GoAny (analogues/go_any.hpp), which allocates
+// exactly when Go's convT* does for an escaping interface: an int64 >= 256 (8 B), the 64-byte
+// struct (64 B), nothing for a pointer or an integer < 256 (staticuint64s). The stdany-* rows
+// are C++'s own eface, std::any, which decides by type alone: libstdc++ keeps any nothrow-movable
+// value that fits a pointer inline (the int64: no allocation, whatever the value), so std::any
+// is not Go's rule; it stays as a C++ idiom row. Go (twin, go1.19, this machine): any-int 1
+// alloc/op 8 B, any-int-small 0, any-pointer 0, any-64B 1 alloc/op 64 B.
 
 struct Big64 {
   std::int64_t f[8];
@@ -108,9 +121,18 @@ std::int64_t payload(const Big64* v) {
   return v->f[0];
 }
 
+// The callee type-asserts the value back, like the Go twin's `x.(int64)`. noinline: the
+// conversion must happen at a real call boundary (Go's twin also stores x in a package sink,
+// so its box escapes; GoAny always takes the escaping path).
 template <class T>
 [[gnu::noinline]] std::int64_t sum_boxed(const std::any& box) {
   return payload(std::any_cast<const T&>(box));
+}
+template <class T>
+[[gnu::noinline]] std::int64_t sum_go_boxed(const claimbench::go::GoAny& box) {
+  T value{};
+  if (!box.as(value)) return -1;
+  return payload(value);
 }
 template <class T>
 [[gnu::noinline]] std::int64_t sum_concrete(const T& value) {
@@ -129,16 +151,24 @@ T make_value(std::int64_t i, Big64& storage) {
   }
 }
 
-template <class T>
+// Values from `first` upwards: 1000 is above 255, so Go's staticuint64s shortcut does not
+// apply; any-int-small cycles through 0..255 (it does, in both Go and GoAny).
+template <class T, class Box, std::int64_t kFirst = 1000, std::int64_t kMod = 0>
 void BM_Boxing_Any(benchmark::State& state) {
   claimbench::BenchThread thread(state, kOpsPerIteration);
   Big64 storage{};
-  std::int64_t i = 1000;  // above 255: Go's staticuint64s shortcut would not apply
+  std::int64_t i = kFirst;
   std::int64_t sink = 0;
   for (auto _ : thread) {
     for (int k = 0; k < kOpsPerIteration; ++k) {
-      const std::any box(make_value<T>(i++, storage));
-      sink += sum_boxed<T>(box);
+      std::int64_t v = i++;
+      if constexpr (kMod != 0) v %= kMod;
+      const Box box(make_value<T>(v, storage));
+      if constexpr (std::is_same_v<Box, std::any>) {
+        sink += sum_boxed<T>(box);
+      } else {
+        sink += sum_go_boxed<T>(box);
+      }
     }
     benchmark::DoNotOptimize(sink);
   }
@@ -159,11 +189,15 @@ void BM_Boxing_Concrete(benchmark::State& state) {
   }
 }
 
+using claimbench::go::GoAny;
 BENCHMARK_TEMPLATE(BM_Boxing_Concrete, std::int64_t)->Name("BM_Boxing/concrete-int");
-BENCHMARK_TEMPLATE(BM_Boxing_Any, std::int64_t)->Name("BM_Boxing/any-int");
-BENCHMARK_TEMPLATE(BM_Boxing_Any, Big64*)->Name("BM_Boxing/any-pointer");
+BENCHMARK_TEMPLATE(BM_Boxing_Any, std::int64_t, GoAny)->Name("BM_Boxing/any-int");
+BENCHMARK_TEMPLATE(BM_Boxing_Any, std::int64_t, GoAny, 0, 256)->Name("BM_Boxing/any-int-small");
+BENCHMARK_TEMPLATE(BM_Boxing_Any, Big64*, GoAny)->Name("BM_Boxing/any-pointer");
 BENCHMARK_TEMPLATE(BM_Boxing_Concrete, Big64)->Name("BM_Boxing/concrete-64B");
-BENCHMARK_TEMPLATE(BM_Boxing_Any, Big64)->Name("BM_Boxing/any-64B");
+BENCHMARK_TEMPLATE(BM_Boxing_Any, Big64, GoAny)->Name("BM_Boxing/any-64B");
+BENCHMARK_TEMPLATE(BM_Boxing_Any, std::int64_t, std::any)->Name("BM_Boxing/stdany-int");
+BENCHMARK_TEMPLATE(BM_Boxing_Any, Big64, std::any)->Name("BM_Boxing/stdany-64B");
 
 // ---------------------------------------------------------------------------------------------
 // large-alloc-path: glibc serves blocks below M_MMAP_THRESHOLD (128 KiB at start) from its
@@ -269,7 +303,47 @@ void BM_LargeAlloc_Mmap(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(calls), benchmark::Counter::kAvgIterations);
 }
 
+// Go's make([]byte, n) as the Go runtime serves it in a steady loop: mallocgc zeroes every
+// block that reuses memory (needzero -> memclrNoHeapPointers; a large span reused from the page
+// heap has span.needzero set), and a loop that frees and reallocates reuses the same span, so
+// no page faults after the first. Go's small/large split is 32 KiB (_MaxSmallSize), not
+// glibc's 128 KiB: go-make/32768 is the largest size-class allocation, go-make/1048576 a large
+// object. Model: malloc (glibc's arena, warm after the first free, as Go's page heap) +
+// memset(0) of the whole block (Go's zeroing) + the same page touches. The zeroing is the
+// cost that grows with size in Go: make/32768 4.2 us, make/1048576 110 us (go1.19 here),
+// against glibc malloc/65536 52 ns and malloc/1048576 1.26 us without it.
+// Disassembly (g++ 12 -O3): malloc@plt, a call to memset@plt (not elided: the block escapes
+// through DoNotOptimize before the touches), the stride-4096 store loop, free@plt.
+void BM_LargeAlloc_GoMake(benchmark::State& state) {
+  const auto bytes = static_cast<std::size_t>(state.range(0));
+  void* first = std::malloc(bytes);  // as above: glibc adapts its threshold on the first free
+  benchmark::DoNotOptimize(first);
+  std::free(first);
+  claimbench::BenchThread thread(state);
+  std::int64_t i = 0;
+  std::uint64_t calls = 0;
+  std::uint64_t mmapped = 0;
+  for (auto _ : thread) {
+    auto* block = static_cast<std::byte*>(std::malloc(bytes));
+    ++calls;
+    if (block == nullptr) {
+      state.SkipWithError("malloc failed");
+      break;
+    }
+    std::memset(block, 0, bytes);  // mallocgc's needzero: Go hands out zeroed memory
+    benchmark::DoNotOptimize(block);
+    touch_pages(block, bytes, ++i);
+    mmapped += glibc_mmapped(block) ? 1 : 0;
+    std::free(block);
+  }
+  state.counters["mallocs"] =
+      benchmark::Counter(static_cast<double>(calls), benchmark::Counter::kAvgIterations);
+  state.counters["mmapped"] =
+      benchmark::Counter(static_cast<double>(mmapped), benchmark::Counter::kAvgIterations);
+}
+
 BENCHMARK(BM_LargeAlloc_Malloc)->Name("BM_LargeAlloc/malloc")->Arg(64 << 10)->Arg(1 << 20);
+BENCHMARK(BM_LargeAlloc_GoMake)->Name("BM_LargeAlloc/go-make")->Arg(32 << 10)->Arg(1 << 20);
 BENCHMARK(BM_LargeAlloc_Mmap)->Name("BM_LargeAlloc/mmap")->Arg(1 << 20);
 
 }  // namespace

@@ -125,7 +125,54 @@ CB_NOIPA MessageResult top_message(int x) {
   return *r + 1;
 }
 
-enum class Style { throw_catch, expected, error_code, expected_alloc };
+// Go's recover boundary (the Go twin's callPanic, the seeds' pattern): a Go program can turn a
+// panic into a value only inside a deferred closure that calls recover(), so every protected
+// call pays for the defer even when nothing panics. go1.19 open-codes that defer: callPanic is
+// never inlined (a function with a defer is not), it stores the closure in a stack slot and sets
+// a deferBits byte on entry, and at the return calls the closure, which calls
+// runtime.gorecover (reads gp._panic: nil on the happy path). Go here: throw/happy 14.7 ns
+// against expected/happy 6.4 ns (2.3x). The model: call_panic is noipa; a guard object's
+// destructor (run on every exit) calls the deferred function through a pointer the compiler
+// cannot see through, which calls the noipa go_recover reading a thread_local "panicking"
+// record. Three real calls per protected call, as in Go. On the fail path the throw is caught,
+// its value parked in the record, and the deferred call recovers it, as gopanic runs the defer.
+// Disassembly (g++ 12 -O3): the loop calls call_panic 16 times; call_panic stores r and the
+// function pointer on its stack, calls top_throw, then `call *%rax` (deferred_recover), which
+// calls go_recover (a %fs:-relative load and store); the catch is a landing pad in .cold.
+thread_local int t_panic_code = 0;  // gp._panic: 0 = not panicking
+
+CB_NOIPA int go_recover() {  // runtime.gorecover: the panic value, and the panic stops
+  return std::exchange(t_panic_code, 0);
+}
+CB_NOIPA void deferred_recover(int* r) {  // func() { if e := recover(); e != nil { r = ... } }
+  if (const int code = go_recover(); code != 0) *r = -code;
+}
+using Deferred = void (*)(int*);
+struct DeferGuard {  // the open-coded defer: the deferred call runs on every way out
+  Deferred fn;
+  int* result;
+  DeferGuard(Deferred f, int* r) : fn(f), result(r) {}
+  DeferGuard(const DeferGuard&) = delete;
+  DeferGuard& operator=(const DeferGuard&) = delete;
+  ~DeferGuard() { fn(result); }
+};
+
+CB_NOIPA int call_panic(int x) {
+  int r = 0;
+  {
+    Deferred fn = &deferred_recover;
+    benchmark::DoNotOptimize(fn);  // a closure value: called indirectly, as Go calls it
+    const DeferGuard guard{fn, &r};
+    try {
+      r = top_throw(x);
+    } catch (const ParseError& e) {
+      t_panic_code = e.code;  // gopanic: the value is recorded, then the defers run
+    }
+  }
+  return r;
+}
+
+enum class Style { throw_catch, panic_recover, expected, error_code, expected_alloc };
 
 // The value for a valid input, or minus the error code: what the caller does with either.
 template <Style kStyle>
@@ -136,6 +183,9 @@ int call(int x) {
     } catch (const ParseError& e) {
       return -e.code;
     }
+  }
+  if constexpr (kStyle == Style::panic_recover) {
+    return call_panic(x);
   }
   if constexpr (kStyle == Style::expected) {
     const Result r = top_expected(x);
@@ -175,6 +225,8 @@ void BM_Errors(benchmark::State& state) {
 // clang-format off
 BENCHMARK_TEMPLATE(BM_Errors, Style::throw_catch, false)->Name("BM_Errors/throw/happy");
 BENCHMARK_TEMPLATE(BM_Errors, Style::throw_catch, true)->Name("BM_Errors/throw/fail");
+BENCHMARK_TEMPLATE(BM_Errors, Style::panic_recover, false)->Name("BM_Errors/panic/happy");
+BENCHMARK_TEMPLATE(BM_Errors, Style::panic_recover, true)->Name("BM_Errors/panic/fail");
 BENCHMARK_TEMPLATE(BM_Errors, Style::expected, false)->Name("BM_Errors/expected/happy");
 BENCHMARK_TEMPLATE(BM_Errors, Style::expected, true)->Name("BM_Errors/expected/fail");
 BENCHMARK_TEMPLATE(BM_Errors, Style::error_code, false)->Name("BM_Errors/errcode/happy");

@@ -113,8 +113,8 @@ func gcPacing(b *testing.B, gogc int, ballast bool) {
 // heap goal at 4 MiB × GOGC/100 (heapMinimum), which with this ~1.1 MiB live set is what sets
 // the goal at every setting: 2, 4 and 8 MiB, still proportional to GOGC.
 func BenchmarkGcPacing(b *testing.B) {
-	b.Run("churn/gogc-50", func(b *testing.B) { gcPacing(b, 50, false) })
-	b.Run("churn/gogc-100", func(b *testing.B) { gcPacing(b, 100, false) })
-	b.Run("churn/gogc-200", func(b *testing.B) { gcPacing(b, 200, false) })
-	b.Run("churn/gogc-100-ballast", func(b *testing.B) { gcPacing(b, 100, true) })
+	b.Run("churn/gogc:50", func(b *testing.B) { gcPacing(b, 50, false) })
+	b.Run("churn/gogc:100", func(b *testing.B) { gcPacing(b, 100, false) })
+	b.Run("churn/gogc:200", func(b *testing.B) { gcPacing(b, 200, false) })
+	b.Run("churn/gogc:100-ballast", func(b *testing.B) { gcPacing(b, 100, true) })
 }
