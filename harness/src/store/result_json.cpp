@@ -103,8 +103,9 @@ json check_json(const CheckResult& c) {
                 {"denominator", number_or_null(c.spread_denominator)}}},
               {"mechanism_ratio", number_or_null(c.mechanism_ratio)},
               {"reason", c.reason}};
-  out["rounds"] = c.rounds;
-  out["undecided"] = c.undecided;
+  // Fields newer than the first files of schema version 1: written only when set.
+  if (c.rounds > 0) out["rounds"] = c.rounds;
+  if (!c.undecided.empty()) out["undecided"] = c.undecided;
   if (c.go) out["go"] = side_json(*c.go);
   return out;
 }
@@ -179,14 +180,11 @@ json machine_json(const Machine& m) {
     libraries[name] = version;
   // cpu_stepping, microarchitecture and pmu came after schema version 1's first files: read back
   // as optional fields. The host name is no longer recorded (it is not part of the id).
-  return {{"id", m.id},
+  json out = {{"id", m.id},
           {"cpu_model", m.cpu_model},
           {"cpu_vendor", m.cpu_vendor},
           {"cpu_family", m.cpu_family},
           {"cpu_model_number", m.cpu_model_number},
-          {"cpu_stepping", m.cpu_stepping},
-          {"microarchitecture", m.microarchitecture},
-          {"pmu", m.pmu},
           {"architecture", m.architecture},
           {"packages", m.packages},
           {"cores", m.cores},
@@ -202,6 +200,11 @@ json machine_json(const Machine& m) {
           {"build_type", m.build_type},
           {"cxx_flags", m.cxx_flags},
           {"libraries", libraries}};
+  // Written only when known, so a file from before them re-serialises unchanged.
+  if (!m.cpu_stepping.empty()) out["cpu_stepping"] = m.cpu_stepping;
+  if (!m.microarchitecture.empty()) out["microarchitecture"] = m.microarchitecture;
+  if (!m.pmu.empty()) out["pmu"] = m.pmu;
+  return out;
 }
 
 // Google Benchmark's own JSON shape, one entry per repetition, so tools/compare.py reads it.
@@ -751,10 +754,7 @@ json to_json(const RunRecord& record) {
       {"command", record.command},
       {"complete", record.complete},
       {"options",
-       {{"repetitions", record.options.repetitions},
-        {"min_time_s", record.options.min_time_s},
-        {"max_rounds", record.options.max_rounds},
-        {"go", record.options.go}}},
+       {{"repetitions", record.options.repetitions}, {"min_time_s", record.options.min_time_s}}},
       {"machine", machine_json(m)},
       {"context",
        {{"date", record.created_utc},
@@ -765,6 +765,8 @@ json to_json(const RunRecord& record) {
       {"benchmarks", native_benchmarks(record)}};
   if (record.go_version) out["go_version"] = *record.go_version;
   if (!record.claimbench_version.empty()) out["claimbench_version"] = record.claimbench_version;
+  if (record.options.max_rounds > 0) out["options"]["max_rounds"] = record.options.max_rounds;
+  if (record.options.go) out["options"]["go"] = true;
   if (record.latency) {
     json rows = json::array();
     for (const auto& row : record.latency->round_trip_ns) {
