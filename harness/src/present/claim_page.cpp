@@ -1,6 +1,7 @@
 // One claim's page of the study notes: the claim, both sides' results per machine, what it means.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "claimbench/present/chart_specs.hpp"
@@ -92,7 +93,7 @@ std::string checks_table(const ClaimResult& claim) {
     const auto cpp = cpp_side(claim, check);
     const auto go = go_side(claim, check);
     if (cpp && go) {
-      out += fmt::format("- `{}`: C++: {} Go: {}\n", check.id, cpp->reason,
+      out += fmt::format("- `{}`: C++: {} — Go: {}\n", check.id, cpp->reason,
                          side_numbers(check.kind, *go));
     } else {
       out += fmt::format("- `{}`: {}{}\n", check.id, cpp ? "" : "Go: ", (cpp ? cpp : go)->reason);
@@ -158,7 +159,9 @@ std::string claim_section(const LoadedClaim& loaded, const MachineResults& m, bo
   if (claim.load && !claim.load->summary.empty()) {
     out += fmt::format("\n\nMachine load: {}", claim.load->summary);
   }
-  out += fmt::format("\n\nCounters opened: {}.", fmt::join(claim.counters.opened, ", "));
+  if (!claim.counters.opened.empty() || !claim.counters.unavailable.empty()) {
+    out += fmt::format("\n\nCounters opened: {}.", fmt::join(claim.counters.opened, ", "));
+  }
   for (const auto& u : claim.counters.unavailable)
     out += fmt::format(" Not available: `{}` ({}).", u.event, u.reason);
   out += "\n\n" + chart_block(claim_chart_spec(claim, m), rendered, note);
@@ -200,7 +203,7 @@ std::string meaning_on(const LoadedClaim& loaded, const MachineResults& m,
       parts.push_back(fmt::format("{} {}", count, verdict));
     return fmt::format("- On {}: the C++ side only, {} of {} checks hold ({}){}.\n", m.label,
                        tally["HOLDS"], claim.checks.size(), fmt::join(parts, ", "),
-                       claim.go_none.empty() ? "; no Go side was run" : "");
+                       claim.go_none.empty() ? "; no Go side was run" : "; no Go counterpart");
   }
   std::vector<std::string> measured;
   for (const auto& check : claim.checks) {
@@ -229,7 +232,11 @@ std::string meaning_on(const LoadedClaim& loaded, const MachineResults& m,
     }
   }
   out += " Go's number is the one that describes Go.";
-  if (!caveats.empty()) out += fmt::format(" Why they differ (from the caveats): {}", caveats);
+  if (!caveats.empty()) {
+    std::string flat = caveats;  // one paragraph inside the list item
+    std::replace(flat.begin(), flat.end(), '\n', ' ');
+    out += fmt::format(" Why they differ (from the caveats): {}", flat);
+  }
   return out + "\n";
 }
 
