@@ -52,13 +52,13 @@ def matches_baseline(name, text):
 NO_CHARTS = {"CLAIMBENCH_PYTHON": os.path.join(SOURCE, "tests", "python-without-matplotlib")}
 
 
-def mutation_test(tmp, count=1000):
+def mutation_test(tmp, count=1000, fixture=AMD):
     """Deterministic mutations of the fixture: every one gives exit 0 or 2 from report and
     compare (never an abort), and nothing is ever written outside -o."""
     import json
     import random
     from concurrent.futures import ThreadPoolExecutor
-    base = json.load(open(AMD))
+    base = json.load(open(fixture))
     base["benchmarks"] = base["benchmarks"][:2]  # not read by report; keeps the files small
     paths = []
 
@@ -452,6 +452,9 @@ with tempfile.TemporaryDirectory() as tmp:
             fail("a bad result given to list must give exit 2 naming it, and print nothing", refused)
     elif CASE == "mutations":
         mutation_test(tmp)
+    elif CASE == "mutations-go":
+        # The Go sides, go-only claims, load records and the latency matrix fail safe too.
+        mutation_test(tmp, 400, os.path.join(GO_RESULTS, "amd-epyc-go.json"))
     else:
         fail("unknown case")
 print(f"ok {CASE}")
