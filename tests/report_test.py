@@ -17,6 +17,9 @@ FIXTURES = os.path.join(DATA, "results")
 AMD = os.path.join(FIXTURES, "amd-epyc-vm.json")
 INTEL = os.path.join(FIXTURES, "intel-xeon-fixture.json")
 BASELINES = os.path.join(SOURCE, "tests", "baselines")
+# A later run on the AMD machine with Go twins: false-sharing with a Go side (one opposite
+# verdict, so a direct claim's fidelity failure), a go-only claim and one with no Go counterpart.
+GO_RESULTS = os.path.join(DATA, "go-results")
 
 
 def fail(message, result=None):
@@ -49,13 +52,13 @@ def matches_baseline(name, text):
 NO_CHARTS = {"CLAIMBENCH_PYTHON": os.path.join(SOURCE, "tests", "python-without-matplotlib")}
 
 
-def mutation_test(tmp, count=1000):
+def mutation_test(tmp, count=1000, fixture=AMD):
     """Deterministic mutations of the fixture: every one gives exit 0 or 2 from report and
     compare (never an abort), and nothing is ever written outside -o."""
     import json
     import random
     from concurrent.futures import ThreadPoolExecutor
-    base = json.load(open(AMD))
+    base = json.load(open(fixture))
     base["benchmarks"] = base["benchmarks"][:2]  # not read by report; keeps the files small
     paths = []
 
@@ -319,8 +322,139 @@ with tempfile.TemporaryDirectory() as tmp:
                 fail(f"a bad input to compare must give exit 2 and say {message!r}", result)
             if os.path.exists(md) or os.path.exists(img) or result.stdout:
                 fail("compare wrote something although an input was bad", result)
+    elif CASE == "report-go-side":
+        result = bench("report", FIXTURES, GO_RESULTS, "-o", out, env=NO_CHARTS)
+        if result.returncode != 0:
+            fail("bench report failed", result)
+        index = read(os.path.join(out, "index.md"))
+        page = read(os.path.join(out, "false-sharing.md"))
+        matches_baseline("report-go-index.md", index)
+        matches_baseline("report-go-false-sharing.md", page)
+        for text, where in (
+                ("| HOLDS 3.08× / HOLDS 3.41× |", index),
+                ("| **agreement with Go** | | | **–** | **3/5 (60%)** |", index),
+                ("3/5 (60%) **FIDELITY FAILURE** (`packed-does-not-scale`)", index),
+                ("| C++ ratio | C++ CI | C++ verdict | Go ratio | Go CI | Go verdict | agree? |", page),
+                ("the analogue agrees with Go on 3 of 5 checks on this machine", page),
+                ("**INCONCLUSIVE** (borderline)", page),
+                ("the C++ analogue measured ratio 0.646× (95% CI 0.625–0.653) at 10 rounds (HOLDS), "
+                 "the Go twin ratio 1.62× (95% CI 1.55–1.7) at 6 rounds (REFUTED)", page),
+                ("Why they differ (from the caveats): The effect is in the hardware", page),
+                ("with go1.19.8, Go measured 3 of 5 checks holding", page),
+                ("| go: packed @2 |", page)):
+            if text not in where:
+                fail(f"the notes do not show {text!r}")
+        # No Go counterpart: the claim says why.
+        calibration = read(os.path.join(out, "harness-overhead.md"))
+        if "**No Go counterpart.** A check of the C++ harness" not in calibration:
+            fail("a claim without a Go counterpart must say why:\n" + calibration)
+    elif CASE == "report-go-only":
+        result = bench("report", GO_RESULTS, "-o", out, env=NO_CHARTS)
+        if result.returncode != 0:
+            fail("bench report failed", result)
+        page = read(os.path.join(out, "time-after-loop.md"))
+        matches_baseline("report-go-only.md", page)
+        if "measured in Go only" not in page or "| Go ratio | Go CI | Go verdict |" not in page:
+            fail("a go-only page must say it is measured in Go only and show the Go side")
+        if "C++" in page.split("## Results")[1]:
+            fail("a go-only page must not show a C++ side")
+        index = read(os.path.join(out, "index.md"))
+        if "| [time-after-loop](time-after-loop.md) | go-only | time-after-allocates | Go: HOLDS 3 |" not in index \
+                or "| [time-after-loop](time-after-loop.md) | go-only | Go only |" not in index:
+            fail("the index must show go-only claims' Go verdict and class:\n" + index)
+    elif CASE == "report-cross-cpu":
+        result = bench("report", FIXTURES, "-o", out, env=NO_CHARTS)
+        if result.returncode != 0:
+            fail("bench report failed", result)
+        findings = read(os.path.join(out, "index.md")).split("## Cross-CPU findings")[1]
+        for line in (
+                "- [false-sharing](false-sharing.md) / `one-line-suffices` (C++): REFUTED 1.31× "
+                "(1.24–1.38) on f1x7b0a2; HOLDS 0.987× (0.972–1.02) on e727eba4",
+                "- [false-sharing](false-sharing.md) / `padding-helps` (C++): HOLDS 3.08× (3.02–3.2) "
+                "on e727eba4 vs HOLDS 6.2× (5.8–6.9) on f1x7b0a2"):
+            if line not in findings:
+                fail(f"the cross-CPU findings lack {line!r}:\n{findings}")
+        # padded-scales has the same interval on both: not a finding.
+        if "padded-scales" in findings:
+            fail("overlapping intervals with the same verdict are not findings:\n" + findings)
+        one = bench("report", AMD, "-o", os.path.join(tmp, "one"), env=NO_CHARTS)
+        if "One machine only" not in read(os.path.join(tmp, "one", "index.md")):
+            fail("with one machine the findings section must say there is nothing to compare")
+    elif CASE == "report-machine-pages":
+        result = bench("report", FIXTURES, GO_RESULTS, "-o", out, env=NO_CHARTS)
+        if result.returncode != 0:
+            fail("bench report failed", result)
+        amd = read(os.path.join(out, "machine-e727eba4.md"))
+        intel = read(os.path.join(out, "machine-f1x7b0a2.md"))
+        for text in ("| topology | 2 PUs / 2 cores / 1 package(s), SMT no (x86_64) |",
+                     "L1d 48 KiB × 2 (64 B lines)", "| microarchitecture |",
+                     "## Counters available", "`cycles` not available: perf_event_open",
+                     "## Core-to-core probe during the run",
+                     "One-way latency before a claim: 32.9 – 32.9 ns (over 3 claims)",
+                     "## Core-to-core latency (CAS round trip, ns)", "| PU0 | – | 96.5 |",
+                     "| Go | go1.19.8 |"):
+            if text not in amd:
+                fail(f"the AMD machine page lacks {text!r}:\n{amd}")
+        if "Opened: `L1-dcache-load-misses`, `cycles`, `instructions`." not in intel \
+                or "latency (CAS" in intel:
+            fail("the Intel page must list its opened counters and no latency matrix:\n" + intel)
+        if "(machine-e727eba4.md)" not in read(os.path.join(out, "index.md")):
+            fail("the index does not link the machine pages")
+    elif CASE == "report-five-machines":
+        import json
+        folder = os.path.join(tmp, "five")
+        os.mkdir(folder)
+        cpus = [("AMD EPYC 9654", "AuthenticAMD", "25", "17"), ("Intel Xeon Platinum 8480+", "GenuineIntel", "6", "143"),
+                ("AMD Ryzen 9 7950X", "AuthenticAMD", "25", "97"), ("Intel Core i9-13900K", "GenuineIntel", "6", "183"),
+                ("Ampere Altra", "ARM", "0", "1")]
+        for n, (model, vendor, family, number) in enumerate(cpus):
+            doc = json.load(open(GO_RESULTS + "/amd-epyc-go.json" if n % 2 else AMD))
+            doc["machine"].update(id=f"m{n}cafe{n}", cpu_model=model, cpu_vendor=vendor,
+                                  cpu_family=family, cpu_model_number=number)
+            for check in doc["claims"][0]["checks"]:
+                if check["id"] == "padding-helps":  # spread the ratios so intervals part
+                    check["estimate"] = 2.0 + n
+                    check["ci"] = [1.9 + n, 2.1 + n]
+            json.dump(doc, open(os.path.join(folder, f"r{n}.json"), "w"))
+        result = bench("report", folder, "-o", out, env=NO_CHARTS)
+        if result.returncode != 0:
+            fail("bench report failed", result)
+        index = read(os.path.join(out, "index.md"))
+        matrix = index.split("## Verdicts")[1].split("## Fidelity")[0]
+        rows = [l for l in matrix.splitlines() if l.startswith("|")]
+        if len({r.count(" |") for r in rows[2:]}) != 1 or rows[0].count("machine-m") != 5:
+            fail("every row of a 5-machine matrix must have one cell per machine:\n" + matrix)
+        for n in range(5):
+            if not os.path.exists(os.path.join(out, f"machine-m{n}cafe{n}.md")):
+                fail(f"no page for machine {n}")
+        if "`padding-helps` (C++): HOLDS 2× (1.9–2.1) on m0cafe0 vs HOLDS 6× (5.9–6.1) on m4cafe4" not in index:
+            fail("the findings must name the two machines furthest apart:\n" + index)
+        if max(len(l) for l in index.splitlines() if l.startswith("| [false")) > 400:
+            fail("a 5-machine matrix row is too wide to read")
+    elif CASE == "list-results":
+        claims = os.path.join(SOURCE, "claims")
+        plain = bench("--claims-dir", claims, "list")
+        with_results = bench("--claims-dir", claims, "list", "--results", FIXTURES, GO_RESULTS)
+        if plain.returncode != 0 or with_results.returncode != 0:
+            fail("bench list failed", with_results)
+        if not plain.stdout.startswith("id                         sec fidelity  encoded  title\n"):
+            fail("bench list without results must keep its columns", plain)
+        row = next(l for l in with_results.stdout.splitlines() if l.startswith("false-sharing "))
+        if "3/5 (60%) FIDELITY FAILURE" not in row or "direct" not in row:
+            fail("list --results must show the class, agreement and the fidelity failure", with_results)
+        if "e727eba4: 3/5 (60%) overall" not in with_results.stdout:
+            fail("list --results must give each machine's overall agreement", with_results)
+        bad = os.path.join(tmp, "bad.json")
+        with open(bad, "w") as f:
+            f.write(read(AMD).replace('"verdict": "HOLDS"', '"verdict": 1', 1))
+        refused = bench("--claims-dir", claims, "list", "--results", bad)
+        if refused.returncode != 2 or "bad.json: claims[0].checks[0].verdict" not in refused.stderr or refused.stdout:
+            fail("a bad result given to list must give exit 2 naming it, and print nothing", refused)
     elif CASE == "mutations":
         mutation_test(tmp)
+    elif CASE == "mutations-go":
+        # The Go sides, go-only claims, load records and the latency matrix fail safe too.
+        mutation_test(tmp, 400, os.path.join(GO_RESULTS, "amd-epyc-go.json"))
     else:
         fail("unknown case")
 print(f"ok {CASE}")

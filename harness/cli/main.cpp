@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
   global.claims_dir = default_claims_dir();
   std::string claims_dir = global.claims_dir.string();
   std::string show_id;
+  std::vector<std::filesystem::path> list_results;
   RunCommand run;
   run.command_line = recorded_command(args);
   run.stop = &stop_requested;
@@ -77,8 +78,12 @@ int main(int argc, char** argv) {
   CompareCommand compare;
 
   const std::vector<Subcommand> table = {
-      {"list", "Every claim: id, section, fidelity, encoded or not", [](CLI::App&) {},
-       [&] { return list_command(global); }},
+      {"list", "Every claim: id, section, fidelity, encoded or not",
+       [&](CLI::App& app) {
+         app.add_option("--results", list_results,
+                        "result files or folders: also show each claim's agreement with Go");
+       },
+       [&] { return list_command(global, list_results); }},
       {"show", "A claim: its statement, sources, analogue and checks",
        [&](CLI::App& app) { app.add_option("id", show_id, "claim id")->required(); },
        [&] { return show_command(global, show_id); }},

@@ -95,13 +95,6 @@ int usage_error(const std::string& message) {
   return kExitUsage;
 }
 
-int list_command(const GlobalOptions& global) {
-  auto catalog = catalog_or_error(global);
-  if (!catalog) return usage_error(catalog.error().message);
-  std::fputs(render_list(*catalog).c_str(), stdout);
-  return kExitOk;
-}
-
 int show_command(const GlobalOptions& global, const std::string& id) {
   auto catalog = catalog_or_error(global);
   if (!catalog) return usage_error(catalog.error().message);

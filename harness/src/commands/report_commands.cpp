@@ -1,4 +1,5 @@
-// bench report and bench compare: load every input through from_json, then render and write.
+// bench report, bench compare and bench list --results: load every input through from_json,
+// then render and write.
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -6,7 +7,9 @@
 #include <cstring>
 #include <fstream>
 
+#include "claimbench/catalog/claims.hpp"
 #include "claimbench/present/charts.hpp"
+#include "claimbench/present/console.hpp"
 #include "claimbench/commands/commands.hpp"
 #include "claimbench/present/compare.hpp"
 #include "claimbench/present/notes.hpp"
@@ -46,6 +49,19 @@ Expected<void> write_file_whole(const std::filesystem::path& file, const std::st
 }
 
 }  // namespace
+
+int list_command(const GlobalOptions& global, const std::vector<std::filesystem::path>& results) {
+  auto catalog = load_catalog(global.claims_dir);
+  if (!catalog) return usage_error(catalog.error().message);
+  std::vector<MachineResults> machines;
+  if (!results.empty()) {
+    auto set = load_inputs(results);
+    if (!set) return usage_error(set.error().message);
+    machines = std::move(set->machines);
+  }
+  std::fputs(render_list(*catalog, machines).c_str(), stdout);
+  return kExitOk;
+}
 
 int report_command(const ReportCommand& command) {
   auto set = load_inputs(command.inputs);

@@ -86,7 +86,9 @@ std::string render_claim(const ClaimResult& claim, const Style& style) {
       }
     }
     out += fmt::format("  placement {}:", claim.placement.policy);
-    if (widest != nullptr) {
+    if (widest == nullptr && !claim.placement.pus.empty()) {
+      out += fmt::format(" PUs {}", fmt::join(claim.placement.pus, ","));
+    } else if (widest != nullptr) {
       for (const auto& p : widest->placement) {
         out += fmt::format(" t{}->PU{} (core {}{})", p.thread, p.pu, p.core,
                            p.ran_on == p.pu ? "" : fmt::format(", last seen on PU{}", p.ran_on));
@@ -98,12 +100,13 @@ std::string render_claim(const ClaimResult& claim, const Style& style) {
                          number(claim.probe_before_ns.value_or(NAN)),
                          number(claim.probe_after_ns.value_or(NAN)));
     }
+    if (claim.load && !claim.load->summary.empty()) out += "  " + claim.load->summary + "\n";
     if (!claim.counters.note.empty()) out += "  " + claim.counters.note + "\n";
 
     const std::vector<std::string>& columns = claim.counters.explaining;
     std::size_t width = 8;
     for (const auto& v : claim.variants)
-      width = std::max(width, variant_label(claim, v.name).size());
+      width = std::max(width, variant_label(claim, v).size());
     std::vector<std::size_t> widths;
     for (const auto& c : columns)
       widths.push_back(std::max<std::size_t>(10, c.size()));
@@ -116,7 +119,7 @@ std::string render_claim(const ClaimResult& claim, const Style& style) {
       out += fmt::format("  {:>{}}", "per op", widths[i]);
     out += "\n";
     for (const auto& v : claim.variants) {
-      out += fmt::format("  {:<{}}", variant_label(claim, v.name), width);
+      out += fmt::format("  {:<{}}", variant_label(claim, v), width);
       if (!v.skipped.empty()) {
         out += fmt::format("  skipped: {}\n", v.skipped);
         continue;
@@ -136,9 +139,20 @@ std::string render_claim(const ClaimResult& claim, const Style& style) {
   out += "\n";
   for (const auto& check : claim.checks) {
     // What the check says (in the claim file's words, naming any known C++/Go difference), then
-    // the numbers that decided it.
-    out += fmt::format("  {} {:<24} {}\n{:>16}{}\n", verdict_text(check.verdict, style), check.id,
-                       check.says, "", check.reason);
+    // the numbers that decided it: the C++ analogue's, then its Go twin's. A go-only claim has
+    // only the Go side, so its verdict line is Go's.
+    const auto go = go_side(claim, check);
+    const auto cpp = cpp_side(claim, check);
+    const SideOutcome& first = cpp ? *cpp : *go;
+    out += fmt::format("  {} {:<24} {}\n{:>16}{}{}{}\n", verdict_text(first.verdict, style),
+                       check.id, check.says, "", cpp ? "" : "Go: ",
+                       first.undecided.empty() ? "" : first.undecided + ": ", first.reason);
+    if (cpp && go) {
+      out += fmt::format("{:>16}Go: {}{}\n", "", bold(std::string(to_string(go->verdict)), style),
+                         go->verdict == Verdict::skipped
+                             ? fmt::format(" ({})", go->reason)
+                             : " " + side_numbers(check.kind, *go));
+    }
   }
   return out;
 }
@@ -146,20 +160,36 @@ std::string render_claim(const ClaimResult& claim, const Style& style) {
 std::string render_summary(const std::vector<ClaimResult>& claims, const Style& style) {
   std::size_t claim_width = 5;
   std::size_t check_width = 5;
+  bool any_go = false;
   for (const auto& claim : claims) {
     claim_width = std::max(claim_width, claim.id.size());
-    for (const auto& check : claim.checks)
+    for (const auto& check : claim.checks) {
       check_width = std::max(check_width, check.id.size());
+      any_go = any_go || go_side(claim, check).has_value();
+    }
   }
+  const auto side = [&](const std::optional<SideOutcome>& s) {
+    if (!s) return fmt::format("{:<12} {:>9}", "-", "");
+    return fmt::format("{} {:>9}", verdict_text(s->verdict, style),
+                       s->verdict == Verdict::skipped ? "-" : number(s->estimate.value_or(NAN)));
+  };
   std::string out = fmt::format("\n{}\n", bold("summary", style));
-  out += fmt::format("  {:<{}}  {:<{}}  {:<12} {:>9}\n", "claim", claim_width, "check", check_width,
-                     "verdict", "ratio");
+  out += fmt::format("  {:<{}}  {:<{}}  {:<12} {:>9}", "claim", claim_width, "check", check_width,
+                     any_go ? "C++ verdict" : "verdict", "ratio");
+  out += any_go ? fmt::format("  {:<12} {:>9}  agree\n", "Go verdict", "ratio") : "\n";
   for (const auto& claim : claims) {
     for (const auto& check : claim.checks) {
-      out += fmt::format(
-          "  {:<{}}  {:<{}}  {} {:>9}\n", claim.id, claim_width, check.id, check_width,
-          verdict_text(check.verdict, style),
-          check.verdict == Verdict::skipped ? "-" : number(check.estimate.value_or(NAN)));
+      const auto go = go_side(claim, check);
+      const auto cpp = cpp_side(claim, check);
+      out += fmt::format("  {:<{}}  {:<{}}  {}", claim.id, claim_width, check.id, check_width,
+                         side(cpp));
+      if (any_go) {
+        const bool compared = cpp && go && cpp->verdict != Verdict::skipped &&
+                              go->verdict != Verdict::skipped;
+        out += fmt::format("  {}  {}", side(go),
+                           compared ? (cpp->verdict == go->verdict ? "yes" : "NO") : "-");
+      }
+      out += "\n";
     }
   }
   return out;
@@ -178,15 +208,28 @@ std::string render_claim_text(const Claim& claim) {
     out += fmt::format("requires: {} cores{}\n", claim.requires_cores,
                        claim.requires_smt ? ", SMT" : "");
   }
+  if (!claim.go_file.empty()) out += fmt::format("go twins: benchmarks/go/{}\n", claim.go_file);
+  if (!claim.go_none.empty()) out += fmt::format("no Go counterpart: {}\n", claim.go_none);
   out += "\nchecks:\n";
   for (const auto& check : claim.checks) {
     out += fmt::format("  {} ({}): {}\n", check.id, to_string(check.kind), check.says);
-    std::string what =
-        check.kind == CheckKind::absolute
-            ? fmt::format("{} of {}", check.metric, check.numerator)
-            : fmt::format("{} of {} / {}", check.metric, check.numerator, check.denominator);
+    const bool absolute = check.kind == CheckKind::absolute;
+    const auto pair = [&](const std::string& numerator, const std::string& denominator) {
+      return absolute ? numerator : fmt::format("{} / {}", numerator, denominator);
+    };
     const std::string bounds = threshold_text(check.kind, thresholds_of(check));
-    out += fmt::format("      {}: {}\n", what, bounds);
+    if (!check.numerator.empty()) {
+      out += fmt::format("      {} of {}: {}\n", check.metric,
+                         pair(check.numerator, check.denominator), bounds);
+    }
+    if (check.go) {
+      // Beside a C++ check a twin runs at GOMAXPROCS = the thread count of the C++ variant.
+      out += fmt::format("      Go twin{}: {} of {}{}\n", absolute ? "" : "s", check.metric,
+                         pair(check.go->numerator, check.go->denominator),
+                         check.numerator.empty()
+                             ? fmt::format(" at GOMAXPROCS={}: {}", check.threads, bounds)
+                             : std::string());
+    }
     if (!check.mechanism.empty())
       out += fmt::format("      mechanism counter: {}\n", check.mechanism);
   }
@@ -194,11 +237,57 @@ std::string render_claim_text(const Claim& claim) {
 }
 
 std::string render_list(const Catalog& catalog) {
-  std::string out =
-      fmt::format("{:<26} {:<3} {:<9} {:<8} {}\n", "id", "sec", "fidelity", "encoded", "title");
+  return render_list(catalog, {});
+}
+
+std::string render_list(const Catalog& catalog, const std::vector<MachineResults>& machines) {
+  // Per machine: the claim's measured agreement with its Go twins ("4/5 (80%)"), "go only",
+  // "–" (not measured there or nothing compared), and "FIDELITY FAILURE" for a direct claim
+  // whose twin gives the opposite verdict.
+  const auto cell = [](const LoadedClaim* loaded) -> std::string {
+    if (loaded == nullptr) return "–";
+    const ClaimResult& c = loaded->result;
+    if (is_go_only(c)) return "go only";
+    const std::string figure = agreement_figure(agreement(c));
+    return fidelity_failure(c) ? figure + " FIDELITY FAILURE" : figure;
+  };
+  std::vector<std::size_t> widths;
+  for (const auto& m : machines) {
+    std::size_t w = m.id.size();
+    for (const auto& entry : catalog.index)
+      w = std::max(w, cell(m.claim(entry.id)).size());
+    widths.push_back(w);
+  }
+  const auto agreement_columns = [&](const auto& text_of) {
+    std::string out;
+    for (std::size_t i = 0; i < machines.size(); ++i)
+      out += fmt::format(" {:<{}}", text_of(i), widths[i]);
+    return out;
+  };
+  std::string out = fmt::format("{:<26} {:<3} {:<9} {:<8} {}", "id", "sec", "fidelity", "encoded",
+                                machines.empty() ? "title" : "");
+  if (!machines.empty()) {
+    out.pop_back();
+    out += agreement_columns([&](std::size_t i) { return machines[i].id; }) + "  title";
+  }
+  out += "\n";
   for (const auto& entry : catalog.index) {
-    out += fmt::format("{:<26} {:<3} {:<9} {:<8} {}\n", entry.id, entry.section, entry.fidelity,
-                       entry.encoded ? "yes" : "no", entry.title);
+    out += fmt::format("{:<26} {:<3} {:<9} {:<8}", entry.id, entry.section, entry.fidelity,
+                       entry.encoded ? "yes" : "no");
+    if (!machines.empty()) {
+      out += agreement_columns([&](std::size_t i) { return cell(machines[i].claim(entry.id)); });
+      out += " ";
+    }
+    out += fmt::format(" {}\n", entry.title);
+  }
+  if (!machines.empty()) {
+    out += "\nagreement with Go (C++ verdict = Go verdict, of the checks both sides judged):\n";
+    for (const auto& m : machines) {
+      Agreement total;
+      for (const auto& c : m.claims)
+        total += agreement(c.result);
+      out += fmt::format("  {}: {} overall — {}\n", m.id, agreement_figure(total), m.label);
+    }
   }
   if (!catalog.not_encoded.empty()) {
     out += "\nnot encoded (no measurable performance content here):\n";

@@ -1,4 +1,5 @@
-// The study notes (index and one page per claim), written whole into a temporary folder.
+// The study notes (index, a page per claim and per machine), written whole into a temporary
+// folder and swapped into place.
 #include "claimbench/present/notes.hpp"
 
 #include <fcntl.h>  // AT_FDCWD
@@ -10,18 +11,16 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <map>
 
 #include "claimbench/present/chart_specs.hpp"
 #include "claimbench/present/charts.hpp"
 #include "claimbench/present/labels.hpp"
 #include "claimbench/store/result_json.hpp"
+#include "note_pages.hpp"
 
 namespace claimbench {
-namespace {
 
-namespace fs = std::filesystem;
-using nlohmann::json;
+namespace notes {
 
 std::string num(const std::optional<double>& value) {
   return value ? fmt::format("{:.3g}", *value) : "–";
@@ -31,18 +30,12 @@ std::string ci_text(const std::optional<Interval>& ci) {
   return ci ? fmt::format("{:.3g}–{:.3g}", ci->lo, ci->hi) : "–";
 }
 
-std::string fidelity_text(const std::string& fidelity) {
-  if (fidelity == "direct") {
-    return "**direct** — the claim is about the hardware or the OS; C++ hits the same mechanism, "
-           "so the result transfers to Go as it is.";
-  }
-  if (fidelity == "analogue") {
-    return "**analogue** — Go's mechanism has a close C++ counterpart; the verdict transfers with "
-           "the caveats below.";
-  }
-  return "**proxy** — there is no C++ counterpart, so a model of the mechanism is measured; read "
-         "the verdict as evidence about the model, not about Go itself.";
-}
+}  // namespace notes
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
 
 Expected<void> write_text(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::trunc);
@@ -50,149 +43,6 @@ Expected<void> write_text(const fs::path& file, const std::string& text) {
     return fail(fmt::format("cannot write '{}': {}", file.string(), std::strerror(errno)));
   }
   return {};
-}
-
-std::string chart_block(const json& spec, bool rendered, const std::string& note) {
-  std::string out;
-  for (const auto& chart : spec["charts"]) {
-    const std::string file = chart["file"];
-    if (rendered) {
-      out += fmt::format("![{}](img/{}.png)\n\n", chart["title"].get<std::string>(), file);
-    } else {
-      out += fmt::format("_Chart img/{}.png (and .svg) would be here: {}._\n\n", file, note);
-    }
-  }
-  return out;
-}
-
-std::string claim_section(const LoadedClaim& loaded, const MachineResults& m, bool rendered,
-                          const std::string& note) {
-  const ClaimResult& claim = loaded.result;
-  std::string out = fmt::format("### {}\n\n{}\n\n", m.label, machine_summary(m.machine));
-  out += fmt::format("Run: `{}` — {} rounds of ≥ {} s per benchmark, {} ({}).\n\n", loaded.command,
-                     loaded.options.repetitions, loaded.options.min_time_s, loaded.created_utc,
-                     loaded.file.filename().string());
-  if (claim.status == ClaimStatus::skipped) {
-    return out + fmt::format("**Skipped here:** {}\n\n", claim.reason);
-  }
-  out += fmt::format("Placement: {}, PUs [{}]; deepest shared cache: {}.", claim.placement.policy,
-                     fmt::join(claim.placement.pus, ","), claim.placement.shared_cache);
-  if (claim.probe_before_ns) {
-    out += fmt::format(" Core-to-core probe: {} ns one-way before, {} ns after.",
-                       num(claim.probe_before_ns), num(claim.probe_after_ns));
-  }
-  out += fmt::format("\n\nCounters opened: {}.", fmt::join(claim.counters.opened, ", "));
-  for (const auto& u : claim.counters.unavailable)
-    out += fmt::format(" Not available: `{}` ({}).", u.event, u.reason);
-  out += "\n\n" + chart_block(claim_chart_spec(claim, m), rendered, note);
-
-  out += "| check | says | ratio | CI | thresholds | verdict |\n|---|---|---|---|---|---|\n";
-  for (const auto& check : claim.checks) {
-    out += fmt::format("| {} | {} | {} | {} | {} | **{}** |\n", check.id, check.says,
-                       num(check.estimate), ci_text(check.ci),
-                       threshold_text(check.kind, check.thresholds), to_string(check.verdict));
-  }
-  out += "\nWhy:\n\n";
-  for (const auto& check : claim.checks)
-    out += fmt::format("- `{}`: {}\n", check.id, check.reason);
-  // The counters that explain the result, per op, next to time.
-  std::vector<std::string> columns = claim.counters.explaining;
-  if (columns.empty()) {  // results written before "explaining" was recorded
-    columns = claim.counters.opened;
-    columns.push_back("allocs");
-  }
-  out += "\n| variant | ns/op | 95% CI | spread |";
-  for (const auto& c : columns)
-    out += fmt::format(" {} /op |", c);
-  out += "\n|---|---|---|---|";
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    out += "---|";
-  out += "\n";
-  for (const auto& v : claim.variants) {
-    if (!v.skipped.empty()) {
-      out += fmt::format("| {} | skipped: {} |\n", variant_label(claim, v.name), v.skipped);
-      continue;
-    }
-    const MetricSummary& ns = v.summary.ns_per_op;
-    out += fmt::format("| {} | {} | {} | {} |", variant_label(claim, v.name), num(ns.median),
-                       ci_text(ns.ci),
-                       ns.spread ? fmt::format("{:.0f}%", *ns.spread * 100) : std::string("–"));
-    for (const auto& c : columns) {
-      const auto it = v.summary.per_op.find(c);
-      out += fmt::format(" {} |", num(it == v.summary.per_op.end() ? std::nullopt : it->second));
-    }
-    out += "\n";
-  }
-  return out + "\n";
-}
-
-std::string index_page(const std::vector<MachineResults>& machines, const ChartRun& charts) {
-  std::string index =
-      "# claimbench study notes\n\nWhat Go interview claims do on real CPUs. Each "
-      "row is one check of a claim, judged from paired rounds against thresholds "
-      "fixed in the claim file before measuring; the number is the measured ratio "
-      "(numerator / denominator).\n\n## Machines\n\n";
-  for (const auto& m : machines) {
-    index += fmt::format("- **{}**: {} ({} result file{})\n", m.label, machine_summary(m.machine),
-                         m.files.size(), m.files.size() == 1 ? "" : "s");
-  }
-  index += "\n## Verdicts\n\n| claim | check |";
-  for (const auto& m : machines)
-    index += fmt::format(" {} |", m.label);
-  index += "\n|---|---|";
-  for (std::size_t i = 0; i < machines.size(); ++i)
-    index += "---|";
-  index += "\n";
-  for (const auto& id : all_claim_ids(machines)) {
-    for (const auto& check_id : check_ids(machines, id)) {
-      index += fmt::format("| [{}]({}.md) | {} |", id, id, check_id);
-      for (const auto& m : machines) {
-        const CheckResult* check = find_check(m, id, check_id);
-        index += fmt::format(" {} |", check != nullptr ? verdict_cell(*check) : "–");
-      }
-      index += "\n";
-    }
-  }
-  if (!charts.rendered) index += fmt::format("\n_{}_\n", charts.note);
-  return index;
-}
-
-std::string claim_page(const std::vector<MachineResults>& machines, const std::string& id,
-                       const ChartRun& charts) {
-  const ClaimResult* first = nullptr;
-  for (const auto& m : machines) {
-    if (const LoadedClaim* c = m.claim(id); c != nullptr && first == nullptr) first = &c->result;
-  }
-  std::string page = fmt::format("# {} — {}\n\n[← all claims](index.md)\n\n", id, first->title);
-  page += fmt::format("**The claim, in our words.** {}\n\n", first->statement);
-  page += "**Sources.** ";
-  std::vector<std::string> sources;
-  for (const auto& s : first->sources)
-    sources.push_back(fmt::format("`{}` ({})", s.seed, s.where));
-  page += fmt::format("{}\n\n**Fidelity.** {}\n\n", fmt::join(sources, "; "),
-                      fidelity_text(first->fidelity));
-  page += fmt::format("## The analogue\n\n{}\n\n", first->analogue);
-  if (!first->caveats.empty()) page += fmt::format("**Caveats.** {}\n\n", first->caveats);
-  page += "## Results\n\n";
-  for (const auto& m : machines) {
-    if (const LoadedClaim* c = m.claim(id))
-      page += claim_section(*c, m, charts.rendered, charts.note);
-  }
-  page += "## What this means in Go\n\n";
-  for (const auto& m : machines) {
-    if (const LoadedClaim* c = m.claim(id)) {
-      std::map<std::string, int> tally;
-      for (const auto& check : c->result.checks)
-        ++tally[std::string(to_string(check.verdict))];
-      std::vector<std::string> parts;
-      for (const auto& [verdict, count] : tally)
-        parts.push_back(fmt::format("{} {}", count, verdict));
-      page += fmt::format("- On {}: {} of {} checks ({}).\n", m.label, tally["HOLDS"],
-                          c->result.checks.size(), fmt::join(parts, ", "));
-    }
-  }
-  if (!first->go_meaning.empty()) page += fmt::format("\n{}\n", first->go_meaning);
-  return page;
 }
 
 // Whether OUT may be replaced by a report: absent, empty, or an earlier report (index.md).
@@ -270,15 +120,23 @@ Expected<ReportOutcome> write_into(const std::vector<MachineResults>& machines, 
   const ChartRun charts = render_charts(spec, dir / "img");
   outcome.charts_rendered = charts.rendered;
   outcome.charts_note = charts.note;
-  if (auto ok = write_text(dir / "index.md", index_page(machines, charts)); !ok) {
+  if (auto ok = write_text(dir / "index.md", notes::index_page(machines, charts)); !ok) {
     return std::unexpected(ok.error());
   }
   outcome.pages.push_back(out / "index.md");
+  for (const auto& m : machines) {
+    // Machine ids passed is_safe_id in from_json; machine_page_name keeps them [a-z0-9-].
+    const std::string name = notes::machine_page_name(m);
+    if (auto ok = write_text(dir / name, notes::machine_page(m)); !ok) {
+      return std::unexpected(ok.error());
+    }
+    outcome.pages.push_back(out / name);
+  }
   for (const auto& id : all_claim_ids(machines)) {
     // Ids passed is_safe_id in from_json; checked again because this is where it matters.
     if (!is_safe_id(id)) return fail(fmt::format("claim id '{}' is not a safe file name", id));
     const std::string name = fmt::format("{}.md", id);
-    if (auto ok = write_text(dir / name, claim_page(machines, id, charts)); !ok) {
+    if (auto ok = write_text(dir / name, notes::claim_page(machines, id, charts)); !ok) {
       return std::unexpected(ok.error());
     }
     outcome.pages.push_back(out / name);

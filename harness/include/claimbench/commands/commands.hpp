@@ -51,7 +51,10 @@ struct CompareCommand {
 /// The one path by which input errors reach the user: "bench: MESSAGE" on stderr, exit 2.
 int usage_error(const std::string& message);
 
-int list_command(const GlobalOptions& global);
+/// The catalog; with result files or folders, also each claim's measured agreement with Go per
+/// machine (inputs are loaded and validated first, as for report).
+int list_command(const GlobalOptions& global,
+                 const std::vector<std::filesystem::path>& results = {});
 int show_command(const GlobalOptions& global, const std::string& id);
 int run_command(const GlobalOptions& global, const RunCommand& command);
 int topology_command(const TopologyCommand& command);

@@ -9,6 +9,7 @@
 #include "claimbench/store/machine.hpp"
 #include "claimbench/measure/placement.hpp"
 #include "claimbench/store/result_model.hpp"
+#include "claimbench/store/result_set.hpp"
 #include "claimbench/measure/topology.hpp"
 
 namespace claimbench {
@@ -28,6 +29,9 @@ std::string render_claim(const ClaimResult& claim, const Style& style);
 std::string render_summary(const std::vector<ClaimResult>& claims, const Style& style);
 std::string render_claim_text(const Claim& claim);
 std::string render_list(const Catalog& catalog);
+/// The list with, per machine of `machines`, each claim's measured agreement with its Go twins
+/// and fidelity failures flagged (bench list --results); with none, the plain list.
+std::string render_list(const Catalog& catalog, const std::vector<MachineResults>& machines);
 std::string verdict_text(Verdict verdict, const Style& style);
 
 }  // namespace claimbench

@@ -3,6 +3,7 @@
 /// report and compare.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@ struct LoadedClaim {
   std::string created_utc;
   RunOptionsRecord options;
   std::string command;
+  std::optional<std::string> go_version;  ///< the Go that measured the twins, when they ran
 };
 
 /// Everything known about one machine: the newest result of each claim across its files.
@@ -28,6 +30,7 @@ struct MachineResults {
   Machine machine;
   std::vector<std::filesystem::path> files;
   std::vector<LoadedClaim> claims;  ///< one per claim id, sorted by id
+  std::optional<LatencyRecord> latency;  ///< the newest run's core-to-core matrix, if any
   const LoadedClaim* claim(std::string_view claim_id) const;
 };
 
