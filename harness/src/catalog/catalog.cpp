@@ -266,15 +266,13 @@ Expected<Catalog> load_catalog(const std::filesystem::path& directory, const Reg
   CB_TRY(index_text, read_file(index_file));
   CB_TRY(index, parse_toml(index_text, index_file));
   TableReader top(index, index_file, "the catalog");
-  if (auto ok = top.only({"claim", "not_encoded"}); !ok) return std::unexpected(ok.error());
+  CB_TRY_VOID(top.only({"claim", "not_encoded"}));
   if (const toml::array* entries = index["claim"].as_array()) {
     for (const auto& node : *entries) {
       const toml::table* table = node.as_table();
       if (table == nullptr) continue;
       TableReader in(*table, index_file, "a [[claim]] entry");
-      if (auto ok = in.only({"id", "title", "section", "fidelity"}); !ok) {
-        return std::unexpected(ok.error());
-      }
+      CB_TRY_VOID(in.only({"id", "title", "section", "fidelity"}));
       CB_TRY(id, in.text("id", true));
       CB_TRY(title, in.text("title", false));
       CB_TRY(section, in.text("section", true));
@@ -294,7 +292,7 @@ Expected<Catalog> load_catalog(const std::filesystem::path& directory, const Reg
       const toml::table* table = node.as_table();
       if (table == nullptr) continue;
       TableReader in(*table, index_file, "a [[not_encoded]] entry");
-      if (auto ok = in.only({"topic", "reason"}); !ok) return std::unexpected(ok.error());
+      CB_TRY_VOID(in.only({"topic", "reason"}));
       CB_TRY(topic, in.text("topic", true));
       CB_TRY(reason, in.text("reason", true));
       catalog.not_encoded.push_back({topic, reason});
@@ -305,7 +303,7 @@ Expected<Catalog> load_catalog(const std::filesystem::path& directory, const Reg
     const auto& path = entry.path();
     if (path.extension() != ".toml" || path.filename() == "catalog.toml") continue;
     CB_TRY(claim, load_claim(path));
-    if (auto ok = resolve_claim(claim, registry); !ok) return std::unexpected(ok.error());
+    CB_TRY_VOID(resolve_claim(claim, registry));
     catalog.claims.push_back(std::move(claim));
   }
   if (ec) return fail(fmt::format("{}: cannot list it: {}", directory.string(), ec.message()));

@@ -146,7 +146,7 @@ Expected<VariantRef> parse_ref(const TableReader& in, const toml::table& check,
         in.where(node), id, key));
   }
   TableReader ref(*table, in.file(), fmt::format("check '{}', '{}'", id, key));
-  if (auto ok = ref.only({"family", "variant", "threads"}); !ok) return std::unexpected(ok.error());
+  CB_TRY_VOID(ref.only({"family", "variant", "threads"}));
   VariantRef out;
   out.line = static_cast<int>(node->source().begin.line);
   CB_TRY(family, ref.text("family", false));
@@ -194,7 +194,7 @@ Expected<GoSide> parse_go(const TableReader& in, const toml::table& check, const
         in.where(node), id));
   }
   TableReader go(*table, in.file(), fmt::format("check '{}', 'go'", id));
-  if (auto ok = go.only({"numerator", "denominator"}); !ok) return std::unexpected(ok.error());
+  CB_TRY_VOID(go.only({"numerator", "denominator"}));
   CB_TRY(numerator, go.text("numerator", true));
   CB_TRY(denominator, go.text("denominator", false));
   const bool absolute = kind == CheckKind::absolute;
@@ -208,9 +208,7 @@ Expected<GoSide> parse_go(const TableReader& in, const toml::table& check, const
                             "two benchmarks)",
                             in.where(node), id, to_string(kind)));
   }
-  if (auto ok = check_go_name(go, table->get("numerator"), id, "go.numerator", numerator); !ok) {
-    return std::unexpected(ok.error());
-  }
+  CB_TRY_VOID(check_go_name(go, table->get("numerator"), id, "go.numerator", numerator));
   if (!denominator.empty()) {
     if (auto ok = check_go_name(go, table->get("denominator"), id, "go.denominator", denominator);
         !ok) {
@@ -308,7 +306,7 @@ Expected<Check> parse_check(const toml::table& table, const std::filesystem::pat
   check.at_most = at_most;
   check.refuted_above = refuted_above;
   check.within = within;
-  if (auto ok = validate_bounds(check, in, table); !ok) return std::unexpected(ok.error());
+  CB_TRY_VOID(validate_bounds(check, in, table));
   return check;
 }
 
@@ -408,7 +406,7 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
                                 in.where(&node)));
       }
       TableReader src(*source, file, "a source");
-      if (auto ok = src.only({"seed", "where"}); !ok) return std::unexpected(ok.error());
+      CB_TRY_VOID(src.only({"seed", "where"}));
       CB_TRY(seed, src.text("seed", true));
       CB_TRY(where, src.text("where", true));
       claim.sources.push_back({seed, where});
@@ -439,7 +437,7 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
                               in.where(requires_node)));
     }
     TableReader req(*table, file, "'requires'");
-    if (auto ok = req.only({"cores", "smt"}); !ok) return std::unexpected(ok.error());
+    CB_TRY_VOID(req.only({"cores", "smt"}));
     if (const toml::node* cores = table->get("cores")) {
       if (!cores->is_integer() || *cores->value<int64_t>() < 1) {
         return fail(

@@ -106,9 +106,3 @@ inline Expected<toml::table> parse_toml(std::string_view text, const std::filesy
 }  // namespace claimbench::claims_toml
 
 // Unwraps an Expected or returns its error from the enclosing function.
-#ifndef CB_TRY
-#define CB_TRY(var, expr)                                          \
-  auto var##_result = (expr);                                      \
-  if (!var##_result) return std::unexpected(var##_result.error()); \
-  auto var = std::move(*var##_result)
-#endif

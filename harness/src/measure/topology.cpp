@@ -67,15 +67,13 @@ Topology::Topology(hwloc_topology_t topology) : topology_(topology) {
 }
 
 Expected<Topology> Topology::this_machine() {
-  auto topology = load(nullptr);
-  if (!topology) return std::unexpected(topology.error());
-  return Topology(*topology);
+  CB_TRY(topology, load(nullptr));
+  return Topology(topology);
 }
 
 Expected<Topology> Topology::from_xml(const std::string& path) {
-  auto topology = load(&path);
-  if (!topology) return std::unexpected(topology.error());
-  return Topology(*topology);
+  CB_TRY(topology, load(&path));
+  return Topology(topology);
 }
 
 Topology::Topology(Topology&& other) noexcept

@@ -120,25 +120,19 @@ Expected<ReportOutcome> write_into(const std::vector<MachineResults>& machines, 
   const ChartRun charts = render_charts(spec, dir / "img");
   outcome.charts_rendered = charts.rendered;
   outcome.charts_note = charts.note;
-  if (auto ok = write_text(dir / "index.md", notes::index_page(machines, charts)); !ok) {
-    return std::unexpected(ok.error());
-  }
+  CB_TRY_VOID(write_text(dir / "index.md", notes::index_page(machines, charts)));
   outcome.pages.push_back(out / "index.md");
   for (const auto& m : machines) {
     // Machine ids passed is_safe_id in from_json; machine_page_name keeps them [a-z0-9-].
     const std::string name = notes::machine_page_name(m);
-    if (auto ok = write_text(dir / name, notes::machine_page(m)); !ok) {
-      return std::unexpected(ok.error());
-    }
+    CB_TRY_VOID(write_text(dir / name, notes::machine_page(m)));
     outcome.pages.push_back(out / name);
   }
   for (const auto& id : all_claim_ids(machines)) {
     // Ids passed is_safe_id in from_json; checked again because this is where it matters.
     if (!is_safe_id(id)) return fail(fmt::format("claim id '{}' is not a safe file name", id));
     const std::string name = fmt::format("{}.md", id);
-    if (auto ok = write_text(dir / name, notes::claim_page(machines, id, charts)); !ok) {
-      return std::unexpected(ok.error());
-    }
+    CB_TRY_VOID(write_text(dir / name, notes::claim_page(machines, id, charts)));
     outcome.pages.push_back(out / name);
   }
   return outcome;
@@ -154,7 +148,7 @@ Expected<ReportOutcome> write_report(const std::vector<MachineResults>& machines
   if (ec || !out.has_filename() || out == out.root_path()) {
     return fail(fmt::format("-o '{}' cannot be a report folder", out_dir.string()));
   }
-  if (auto ok = replaceable(out); !ok) return std::unexpected(ok.error());
+  CB_TRY_VOID(replaceable(out));
   fs::create_directories(out.parent_path(), ec);
   if (ec) {
     return fail(fmt::format("cannot create '{}': {}", out.parent_path().string(), ec.message()));

@@ -841,9 +841,8 @@ Expected<json> parse_json_file(const std::filesystem::path& file) {
 }
 
 Expected<RunRecord> load_result(const std::filesystem::path& file) {
-  auto document = parse_json_file(file);
-  if (!document) return std::unexpected(document.error());
-  return from_json(*document, file);
+  CB_TRY(document, parse_json_file(file));
+  return from_json(document, file);
 }
 
 }  // namespace claimbench

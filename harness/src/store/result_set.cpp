@@ -51,8 +51,7 @@ const LoadedClaim* MachineResults::claim(std::string_view claim_id) const {
 }
 
 Expected<ResultSet> load_result_set(const std::vector<std::filesystem::path>& inputs) {
-  auto files = expand(inputs);
-  if (!files) return std::unexpected(files.error());
+  CB_TRY(files, expand(inputs));
   ResultSet set;
   struct Loaded {
     std::filesystem::path file;
@@ -60,7 +59,7 @@ Expected<ResultSet> load_result_set(const std::vector<std::filesystem::path>& in
   };
   std::vector<Loaded> loaded;
   std::map<std::filesystem::path, std::filesystem::path> seen;  // canonical -> as given
-  for (const auto& file : *files) {
+  for (const auto& file : files) {
     std::error_code ec;
     auto canonical = std::filesystem::weakly_canonical(file, ec);
     if (ec) canonical = file;
@@ -70,17 +69,15 @@ Expected<ResultSet> load_result_set(const std::vector<std::filesystem::path>& in
       continue;
     }
     seen.emplace(canonical, file);
-    auto document = parse_json_file(file);
-    if (!document) return std::unexpected(document.error());
-    if (is_placeholder(*document)) {
+    CB_TRY(document, parse_json_file(file));
+    if (is_placeholder(document)) {
       set.notes.push_back(
           fmt::format("{}: skipped: a placeholder of a run that has not finished its first claim",
                       file.string()));
       continue;
     }
-    auto record = from_json(*document, file);
-    if (!record) return std::unexpected(record.error());
-    loaded.push_back({file, std::move(*record)});
+    CB_TRY(record, from_json(document, file));
+    loaded.push_back({file, std::move(record)});
   }
   if (loaded.empty()) return fail("no finished results among the inputs");
   // Oldest first, so a newer result of the same claim replaces an older one.
