@@ -15,6 +15,8 @@
 namespace claimbench {
 namespace {
 
+using nlohmann::json;
+
 // Every input is read and validated before anything is written; notes go to stderr.
 Expected<ResultSet> load_inputs(const std::vector<std::filesystem::path>& inputs) {
   auto set = load_result_set(inputs);
@@ -67,19 +69,22 @@ int compare_command(const CompareCommand& command) {
   if (!set) return usage_error(set.error().message);
   const auto& machines = set->machines;
   std::fputs(render_compare(machines, style_for_stdout()).c_str(), stdout);
-  std::string chart_file;
+  std::string chart_dir;
   if (command.chart_dir) {
-    const ChartRun charts =
-        render_charts(compare_chart_spec(machines, "compare"), *command.chart_dir);
+    const json spec = compare_chart_spec(machines);
+    const ChartRun charts = render_charts(spec, *command.chart_dir);
     if (charts.rendered) {
-      chart_file = (*command.chart_dir / "compare.png").string();
-      std::printf("chart: %s (and .svg)\n", chart_file.c_str());
+      chart_dir = command.chart_dir->string();
+      for (const auto& chart : spec["charts"]) {
+        std::printf("chart: %s (and .svg)\n",
+                    (*command.chart_dir / (chart["file"].get<std::string>() + ".png")).c_str());
+      }
     } else {
       std::fprintf(stderr, "bench: %s\n", charts.note.c_str());
     }
   }
   if (command.markdown) {
-    if (auto ok = write_file_whole(*command.markdown, compare_markdown(machines, chart_file));
+    if (auto ok = write_file_whole(*command.markdown, compare_markdown(machines, chart_dir));
         !ok) {
       return usage_error(ok.error().message);
     }
