@@ -1,4 +1,4 @@
-// bench report and bench compare: load every input through from_json, then render and write.
+// bench report, bench compare and bench export: load every input through from_json, then render and write.
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -9,6 +9,7 @@
 #include "claimbench/present/charts.hpp"
 #include "claimbench/commands/commands.hpp"
 #include "claimbench/present/compare.hpp"
+#include "claimbench/present/export.hpp"
 #include "claimbench/present/notes.hpp"
 #include "claimbench/store/result_set.hpp"
 
@@ -90,6 +91,25 @@ int compare_command(const CompareCommand& command) {
     }
     std::printf("wrote %s\n", command.markdown->c_str());
   }
+  return kExitOk;
+}
+
+int export_command(const ExportCommand& command) {
+  // The format is checked before the inputs are read, so a typo costs nothing.
+  const auto format = parse_export_format(command.format);
+  if (!format) {
+    return usage_error(fmt::format("--format: '{}' is not one of gobench, csv, markdown",
+                                   command.format));
+  }
+  auto set = load_inputs(command.inputs);
+  if (!set) return usage_error(set.error().message);
+  const std::string text = export_results(set->machines, *format);
+  if (!command.out) {
+    std::fputs(text.c_str(), stdout);
+    return kExitOk;
+  }
+  if (auto ok = write_file_whole(*command.out, text); !ok) return usage_error(ok.error().message);
+  std::fprintf(stderr, "bench: wrote %s\n", command.out->c_str());
   return kExitOk;
 }
 
