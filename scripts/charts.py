@@ -156,6 +156,9 @@ def draw_series(ax, chart, series, style_of):
             ax.set_yscale("log")
             plain_ticks(ax.yaxis, ys)
         else:
+            # A linear axis cut above zero makes a 1% difference look like a cliff.
+            if ys and min(y for y in ys if y is not None) >= 0:
+                ax.set_ylim(bottom=0)
             ax.yaxis.set_major_formatter(ticker.FuncFormatter(short_number))
     ax.set_xticks(xs, [short_number(x) for x in xs])
     ax.xaxis.set_minor_formatter(ticker.NullFormatter())
@@ -189,7 +192,7 @@ def lines(chart):
         draw_series(ax, chart, series, style_of)
         ax.set_xlabel(chart["xlabel"])
         ax.set_ylabel(wrap(chart["ylabel"], 40))
-        if len(series) > 1:  # one line needs no legend: the title names it
+        if len(series) > 1 or series[0]["label"] != chart["xlabel"]:  # a lone "depth" line: none
             ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
         ax.set_title(wrap(chart["title"], 75), loc="left")
         return fig

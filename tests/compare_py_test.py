@@ -5,6 +5,7 @@ Usage: compare_py_test.py BENCH. Exits 77 (ctest: skipped) when compare.py is no
 """
 import glob
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,8 @@ with tempfile.TemporaryDirectory() as tmp:
     # median, stddev, cv per variant), so compare.py shows those and no single repetition.
     result = subprocess.run([PYTHON, COMPARE, "-a", "benchmarks", *files], capture_output=True,
                             text=True, timeout=120)
-    rows = [line for line in result.stdout.splitlines()
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)  # compare.py colours its output
+    rows = [line for line in plain.splitlines()
             if line.startswith("BM_FalseSharing/packed/real_time/threads:1")]
     names = {row.split()[0] for row in rows}
     expected = {"BM_FalseSharing/packed/real_time/threads:1_" + a
