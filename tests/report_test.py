@@ -126,6 +126,61 @@ def mutation_test(tmp, count=1000, fixture=AMD):
         fail("\n".join(problems[:20]))
 
 
+def check_gobench(text):
+    """The Go benchmark format (golang.org/design/14313-benchmark-format), as benchstat reads it:
+    configuration lines "key: value" (key: a lower-case first letter, no spaces or upper case),
+    result lines "BenchmarkName iterations value unit [value unit...]" with the name starting
+    with "Benchmark" followed by a non-lower-case character, no spaces, an integer iteration
+    count and float values; every other line is ignored by the reader and must not appear."""
+    import re
+    config = re.compile(r"^[a-z][^\sA-Z:]*: .*$")
+    seen_config, names = {}, {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if config.match(line):
+            key, value = line.split(": ", 1)
+            seen_config[key] = value
+            continue
+        fields = line.split()
+        if not fields or not re.match(r"^Benchmark($|[^a-z])", fields[0]):
+            fail(f"line {n} is neither a configuration nor a result line: {line!r}")
+        if len(fields) < 4 or len(fields) % 2:
+            fail(f"line {n}: expected name, iterations and value-unit pairs: {line!r}")
+        int(fields[1])
+        for value, unit in zip(fields[2::2], fields[3::2]):
+            float(value)
+            if not unit or " " in unit:
+                fail(f"line {n}: bad unit {unit!r}")
+        if fields[3] != "ns/op":
+            fail(f"line {n}: the first value must be ns/op: {line!r}")
+        names[(seen_config.get("cpu"), seen_config.get("pkg"), fields[0])] = \
+            names.get((seen_config.get("cpu"), seen_config.get("pkg"), fields[0]), 0) + 1
+        for key in ("goos", "goarch", "cpu", "pkg"):
+            if key not in seen_config:
+                fail(f"line {n}: no {key}: configuration line before the first result")
+    for name in ("BenchmarkFalseSharing/packed", "BenchmarkFalseSharing/packed-2",
+                 "BenchmarkFalseSharing/plain-padded64-2"):
+        for cpu in ("AMD EPYC", "Intel Xeon Gold 6338 (test fixture)"):
+            if names.get((cpu, "claimbench/cpp", name)) != 10:
+                fail(f"expected 10 repetitions of {name} on {cpu}, got {names.get((cpu, 'claimbench/cpp', name))}")
+
+
+def check_csv(text):
+    import csv
+    import io
+    sections = text.split("\n\n")
+    if len(sections) != 2:
+        fail("the CSV must hold two sections separated by one empty line")
+    reps = list(csv.DictReader(io.StringIO(sections[0])))
+    checks = list(csv.DictReader(io.StringIO(sections[1])))
+    if len(reps) != 2 * 10 * 10 or {r["section"] for r in reps} != {"repetitions"}:
+        fail(f"expected 200 repetition rows (2 machines x 10 variants x 10), got {len(reps)}")
+    if len(checks) != 2 * 5 or {r["section"] for r in checks} != {"checks"}:
+        fail(f"expected 10 check rows, got {len(checks)}")
+    row = [r for r in checks if r["machine"] == "f1x7b0a2" and r["check"] == "one-line-suffices"]
+    if not row or row[0]["verdict"] != "REFUTED" or float(row[0]["estimate"]) != 1.31:
+        fail(f"the check row does not carry its verdict and estimate: {row}")
+
+
 def has_matplotlib():
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
     return subprocess.run([python, "-c", "import matplotlib"], capture_output=True).returncode == 0
@@ -197,9 +252,15 @@ with tempfile.TemporaryDirectory() as tmp:
             fail("the differing check is not marked", result)
         matches_baseline("compare.md", read(md).replace(img, "IMG"))
         if has_matplotlib():
-            svg = read(os.path.join(img, "compare.svg"))
-            if "false-sharing/one-line-suffices @ f1x7b0a2" not in svg:
-                fail("the compare SVG does not name the checks and machines")
+            # One chart per claim (the fixtures hold one claim), not one tall image.
+            pngs = sorted(n for n in os.listdir(img) if n.endswith(".png"))
+            if pngs != ["false-sharing-across-cpus.png"]:
+                fail(f"compare --chart must write one chart per claim, wrote {pngs}")
+            svg = read(os.path.join(img, "false-sharing-across-cpus.svg"))
+            for text in ("one-line-suffices", "[f1x7b0a2]", "[e727eba4]", "C++",
+                         "holds region", "refuted region", "REFUTED", "HOLDS"):
+                if text not in svg:
+                    fail(f"the across-CPUs SVG does not show {text!r}")
     elif CASE == "compare-same-machine":
         # Two results from one machine form one column, the newer claim result winning.
         second = os.path.join(tmp, "later.json")
@@ -450,6 +511,36 @@ with tempfile.TemporaryDirectory() as tmp:
         refused = bench("--claims-dir", claims, "list", "--results", bad)
         if refused.returncode != 2 or "bad.json: claims[0].checks[0].verdict" not in refused.stderr or refused.stdout:
             fail("a bad result given to list must give exit 2 naming it, and print nothing", refused)
+    elif CASE in ("export-gobench", "export-csv", "export-markdown"):
+        fmt = CASE.split("-")[1]
+        target = os.path.join(tmp, "export.out")
+        result = bench("export", AMD, INTEL, "--format", fmt, "-o", target)
+        if result.returncode != 0:
+            fail("bench export failed", result)
+        text = read(target)
+        if [n for n in os.listdir(tmp) if n.startswith(".")]:
+            fail("a temporary file was left beside the export")
+        stdout = bench("export", AMD, INTEL, "--format", fmt)
+        if stdout.returncode != 0 or stdout.stdout != text:
+            fail("export to stdout differs from export to -o", stdout)
+        ext = {"gobench": "txt", "csv": "csv", "markdown": "md"}[fmt]
+        matches_baseline(f"export.{ext}", text)
+        if fmt == "gobench":
+            check_gobench(text)
+        elif fmt == "csv":
+            check_csv(text)
+    elif CASE == "export-bad-input":
+        target = os.path.join(tmp, "export.out")
+        for args, message in (
+                ([AMD, os.path.join(DATA, "corrupt-truncated.json"), "--format", "csv"],
+                 "corrupt-truncated.json"),
+                ([AMD, "--format", "xml"], "--format: 'xml' is not one of gobench, csv, markdown"),
+                ([os.path.join(tmp, "missing.json"), "--format", "gobench"], "missing.json")):
+            result = bench("export", *args, "-o", target)
+            if result.returncode != 2 or message not in result.stderr:
+                fail(f"bad input to export must give exit 2 and say {message!r}", result)
+            if os.listdir(tmp):
+                fail(f"export wrote {os.listdir(tmp)} although an input was bad")
     elif CASE == "mutations":
         mutation_test(tmp)
     elif CASE == "mutations-go":

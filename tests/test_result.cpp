@@ -94,11 +94,21 @@ TEST_CASE("a run is summarised once and survives the JSON round trip", "[result]
   CHECK(c.checks[0].thresholds.at_least == 1.5);
   CHECK(c.probe_before_ns == 50.0);
   CHECK(c.variants[0].placement[0].pu == 3);
-  // Google Benchmark's native shape, one entry per repetition, for its compare.py.
-  REQUIRE(written["benchmarks"].size() == 2);
+  // Google Benchmark's native shape, one entry per repetition, then the variant's aggregate
+  // rows as GB writes them, for its compare.py (-a reads only those).
+  REQUIRE(written["benchmarks"].size() == 2 + 4);
   CHECK(written["benchmarks"][0]["name"] == "BM_Demo/a");
   CHECK(written["benchmarks"][0]["time_unit"] == "ns");
   CHECK(written["benchmarks"][1]["real_time"] == Approx(2000.0));
+  const auto& median = written["benchmarks"][3];
+  CHECK(median["name"] == "BM_Demo/a_median");
+  CHECK(median["run_type"] == "aggregate");
+  CHECK(median["aggregate_name"] == "median");
+  CHECK(median["run_name"] == "BM_Demo/a");
+  CHECK(median["real_time"] == Approx((written["benchmarks"][0]["real_time"].get<double>() +
+                                       written["benchmarks"][1]["real_time"].get<double>()) / 2));
+  CHECK(written["benchmarks"][5]["aggregate_name"] == "cv");
+  CHECK(written["benchmarks"][5]["aggregate_unit"] == "percentage");
 
   SECTION("a Go side and go_version, when present, round-trip too") {
     back->go_version = "go1.19";
@@ -239,7 +249,17 @@ TEST_CASE("result files written before still load and re-serialise the same", "[
       CHECK(written == original);
     }
     CHECK(again["machine"] == doc["machine"]);
-    CHECK(again["benchmarks"] == doc["benchmarks"]);
+    // The iteration rows are the old writer's; aggregate rows (mean, median, stddev, cv) follow
+    // each variant now. Compared row by row: a failed CHECK on the whole array prints megabytes.
+    nlohmann::json iterations = nlohmann::json::array();
+    for (const auto& row : again["benchmarks"]) {
+      if (row["run_type"] == "iteration") iterations.push_back(row);
+    }
+    REQUIRE(iterations.size() == doc["benchmarks"].size());
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < iterations.size(); ++i)
+      differing += iterations[i] != doc["benchmarks"][i];
+    CHECK(differing == 0);
   }
 }
 

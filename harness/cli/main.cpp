@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   TopologyCommand topology;
   ReportCommand report;
   CompareCommand compare;
+  ExportCommand exporting;
 
   const std::vector<Subcommand> table = {
       {"list", "Every claim: id, section, fidelity, encoded or not",
@@ -120,6 +121,16 @@ int main(int argc, char** argv) {
          app.add_option("--chart", compare.chart_dir, "also render the chart into this directory");
        },
        [&] { return compare_command(compare); }},
+      {"export", "Result files as Go benchmark text (benchstat), CSV or Markdown tables",
+       [&](CLI::App& app) {
+         app.add_option("results", exporting.inputs, "result files or folders")->required();
+         app.add_option("--format", exporting.format,
+                        "gobench (one line per repetition, for benchstat), csv (a repetitions "
+                        "section, an empty line, a checks section) or markdown")
+             ->required();
+         app.add_option("-o,--out", exporting.out, "write to this file (default: stdout)");
+       },
+       [&] { return export_command(exporting); }},
   };
 
   // "bench [global options] --claim X" is sugar for "bench [global options] run --claim X";

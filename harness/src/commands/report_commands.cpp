@@ -1,5 +1,5 @@
-// bench report, bench compare and bench list --results: load every input through from_json,
-// then render and write.
+// bench report, bench compare, bench export and bench list --results: load every input through
+// from_json, then render and write.
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -12,11 +12,14 @@
 #include "claimbench/present/console.hpp"
 #include "claimbench/commands/commands.hpp"
 #include "claimbench/present/compare.hpp"
+#include "claimbench/present/export.hpp"
 #include "claimbench/present/notes.hpp"
 #include "claimbench/store/result_set.hpp"
 
 namespace claimbench {
 namespace {
+
+using nlohmann::json;
 
 // Every input is read and validated before anything is written; notes go to stderr.
 Expected<ResultSet> load_inputs(const std::vector<std::filesystem::path>& inputs) {
@@ -83,24 +86,46 @@ int compare_command(const CompareCommand& command) {
   if (!set) return usage_error(set.error().message);
   const auto& machines = set->machines;
   std::fputs(render_compare(machines, style_for_stdout()).c_str(), stdout);
-  std::string chart_file;
+  std::string chart_dir;
   if (command.chart_dir) {
-    const ChartRun charts =
-        render_charts(compare_chart_spec(machines, "compare"), *command.chart_dir);
+    const json spec = compare_chart_spec(machines);
+    const ChartRun charts = render_charts(spec, *command.chart_dir);
     if (charts.rendered) {
-      chart_file = (*command.chart_dir / "compare.png").string();
-      std::printf("chart: %s (and .svg)\n", chart_file.c_str());
+      chart_dir = command.chart_dir->string();
+      for (const auto& chart : spec["charts"]) {
+        std::printf("chart: %s (and .svg)\n",
+                    (*command.chart_dir / (chart["file"].get<std::string>() + ".png")).c_str());
+      }
     } else {
       std::fprintf(stderr, "bench: %s\n", charts.note.c_str());
     }
   }
   if (command.markdown) {
-    if (auto ok = write_file_whole(*command.markdown, compare_markdown(machines, chart_file));
+    if (auto ok = write_file_whole(*command.markdown, compare_markdown(machines, chart_dir));
         !ok) {
       return usage_error(ok.error().message);
     }
     std::printf("wrote %s\n", command.markdown->c_str());
   }
+  return kExitOk;
+}
+
+int export_command(const ExportCommand& command) {
+  // The format is checked before the inputs are read, so a typo costs nothing.
+  const auto format = parse_export_format(command.format);
+  if (!format) {
+    return usage_error(fmt::format("--format: '{}' is not one of gobench, csv, markdown",
+                                   command.format));
+  }
+  auto set = load_inputs(command.inputs);
+  if (!set) return usage_error(set.error().message);
+  const std::string text = export_results(set->machines, *format);
+  if (!command.out) {
+    std::fputs(text.c_str(), stdout);
+    return kExitOk;
+  }
+  if (auto ok = write_file_whole(*command.out, text); !ok) return usage_error(ok.error().message);
+  std::fprintf(stderr, "bench: wrote %s\n", command.out->c_str());
   return kExitOk;
 }
 

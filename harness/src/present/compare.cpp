@@ -1,4 +1,4 @@
-// bench compare's table (console and Markdown) and its chart spec.
+// bench compare's table (console and Markdown) and its charts' spec, one per claim.
 #include "claimbench/present/compare.hpp"
 
 #include <fmt/color.h>
@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "claimbench/present/chart_specs.hpp"
 #include "claimbench/present/labels.hpp"
 
 namespace claimbench {
@@ -44,7 +45,7 @@ std::string render_compare(const std::vector<MachineResults>& machines, const St
 }
 
 std::string compare_markdown(const std::vector<MachineResults>& machines,
-                             const std::string& chart_file) {
+                             const std::string& chart_dir) {
   std::string out = "# claimbench: the same claims on different CPUs\n\n";
   for (const auto& m : machines)
     out += fmt::format("- **{}**: {}\n", m.label, machine_summary(m.machine));
@@ -67,34 +68,22 @@ std::string compare_markdown(const std::vector<MachineResults>& machines,
       out += fmt::format(" {} |\n", verdicts.size() > 1 ? "**yes**" : "");
     }
   }
-  if (!chart_file.empty()) out += fmt::format("\n![ratios on each machine]({})\n", chart_file);
+  if (chart_dir.empty()) return out;
+  for (const auto& id : all_claim_ids(machines)) {
+    out += fmt::format("\n![{}: each check on each CPU]({}/{}.png)\n", id, chart_dir,
+                       safe_file_stem(id + "-across-cpus"));
+  }
   return out;
 }
 
-json compare_chart_spec(const std::vector<MachineResults>& machines, const std::string& file_stem) {
-  json bars = json::array();
+json compare_chart_spec(const std::vector<MachineResults>& machines) {
+  json charts = json::array();
   for (const auto& id : all_claim_ids(machines)) {
-    for (const auto& m : machines) {
-      const LoadedClaim* c = m.claim(id);
-      if (c == nullptr) continue;
-      for (const auto& check : c->result.checks) {
-        if (check.kind == CheckKind::absolute || !check.estimate) continue;
-        bars.push_back({{"label", fmt::format("{}/{} @ {}", id, check.id, m.id)},
-                        {"value", *check.estimate},
-                        {"lo", check.ci ? json(check.ci->lo) : json()},
-                        {"hi", check.ci ? json(check.ci->hi) : json()},
-                        {"verdict", to_string(check.verdict)}});
-      }
-    }
+    json claim = claim_across_machines_spec(machines, id);  // named: a temporary would dangle
+    for (auto& chart : claim["charts"])
+      charts.push_back(std::move(chart));
   }
-  return {
-      {"charts",
-       json::array({{{"file", file_stem},
-                     {"kind", "bars"},
-                     {"title", "Measured ratio per check and machine (95% CI; colour = verdict)"},
-                     {"xlabel", "ratio (numerator / denominator)"},
-                     {"lines", json::array({{{"at", 1.0}, {"label", "1×"}}})},
-                     {"bars", bars}}})}};
+  return {{"charts", charts}};
 }
 
 }  // namespace claimbench

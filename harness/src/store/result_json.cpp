@@ -3,9 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <string_view>
+#include <vector>
 
 namespace claimbench {
 namespace {
@@ -208,11 +211,38 @@ json machine_json(const Machine& m) {
 }
 
 // Google Benchmark's own JSON shape, one entry per repetition, so tools/compare.py reads it.
+// Google Benchmark's aggregate statistics of a list of per-iteration times, as its
+// ComputeStats computes them: the median averages the middle two of an even count, stddev is the
+// sample (n - 1) deviation, cv = stddev / mean. Needs two values or more, as GB does.
+struct Aggregates {
+  double mean = 0, median = 0, stddev = 0, cv = 0;
+};
+
+Aggregates aggregates_of(std::vector<double> values) {
+  Aggregates a;
+  const auto n = static_cast<double>(values.size());
+  for (double v : values)
+    a.mean += v / n;
+  std::sort(values.begin(), values.end());
+  const std::size_t mid = values.size() / 2;
+  a.median = values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  double squares = 0;
+  for (double v : values)
+    squares += (v - a.mean) * (v - a.mean);
+  a.stddev = std::sqrt(squares / (n - 1));
+  a.cv = a.mean != 0 ? a.stddev / a.mean : 0;
+  return a;
+}
+
+// Google Benchmark's own JSON rows: one "iteration" row per repetition, then, for a variant
+// with two repetitions or more, its "aggregate" rows (mean, median, stddev, cv) as GB writes
+// them, so that GB's tools/compare.py reads a result file, -a (aggregates only) included.
 json native_benchmarks(const RunRecord& record) {
   json out = json::array();
   int family = 0;
   for (const auto& claim : record.claims) {
     for (const auto& variant : claim.variants) {
+      std::vector<double> real_ns, cpu_ns;
       for (const auto& r : variant.repetitions) {
         const auto& rep = r.measured;
         const double iterations = static_cast<double>(std::max<std::int64_t>(rep.iterations, 1));
@@ -231,6 +261,33 @@ json native_benchmarks(const RunRecord& record) {
         for (const auto& [name, value] : rep.counters)
           entry[name] = number_or_null(value);
         out.push_back(entry);
+        real_ns.push_back(entry["real_time"].get<double>());
+        cpu_ns.push_back(entry["cpu_time"].get<double>());
+      }
+      if (real_ns.size() >= 2) {
+        const Aggregates real = aggregates_of(real_ns);
+        const Aggregates cpu = aggregates_of(cpu_ns);
+        const std::pair<const char*, std::pair<double, double>> rows[] = {
+            {"mean", {real.mean, cpu.mean}},
+            {"median", {real.median, cpu.median}},
+            {"stddev", {real.stddev, cpu.stddev}},
+            {"cv", {real.cv, cpu.cv}}};
+        for (const auto& [aggregate, times] : rows) {
+          const bool cv = std::string_view(aggregate) == "cv";
+          out.push_back({{"name", fmt::format("{}_{}", variant.name, aggregate)},
+                         {"family_index", family},
+                         {"per_family_instance_index", 0},
+                         {"run_name", variant.name},
+                         {"run_type", "aggregate"},
+                         {"repetitions", static_cast<int>(real_ns.size())},
+                         {"threads", variant.threads},
+                         {"aggregate_name", aggregate},
+                         {"aggregate_unit", cv ? "percentage" : "time"},
+                         {"iterations", static_cast<int>(real_ns.size())},
+                         {"real_time", number_or_null(times.first)},
+                         {"cpu_time", number_or_null(times.second)},
+                         {"time_unit", "ns"}});
+        }
       }
       ++family;
     }

@@ -48,6 +48,12 @@ struct CompareCommand {
   std::optional<std::filesystem::path> chart_dir;  ///< also render the comparison chart here
 };
 
+struct ExportCommand {
+  std::vector<std::filesystem::path> inputs;
+  std::string format;                        ///< gobench, csv or markdown
+  std::optional<std::filesystem::path> out;  ///< stdout when absent
+};
+
 /// The one path by which input errors reach the user: "bench: MESSAGE" on stderr, exit 2.
 int usage_error(const std::string& message);
 
@@ -60,5 +66,6 @@ int run_command(const GlobalOptions& global, const RunCommand& command);
 int topology_command(const TopologyCommand& command);
 int report_command(const ReportCommand& command);
 int compare_command(const CompareCommand& command);
+int export_command(const ExportCommand& command);
 
 }  // namespace claimbench

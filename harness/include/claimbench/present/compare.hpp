@@ -14,12 +14,13 @@ namespace claimbench {
 /// verdict differs between machines are marked.
 std::string render_compare(const std::vector<MachineResults>& machines, const Style& style);
 
-/// The same table as Markdown, with the machines described and the chart linked when given.
+/// The same table as Markdown, with the machines described; when chart_dir is not empty, each
+/// claim's across-CPUs chart (chart_dir/<claim>-across-cpus.png) follows the table.
 std::string compare_markdown(const std::vector<MachineResults>& machines,
-                             const std::string& chart_file);
+                             const std::string& chart_dir);
 
-/// One chart: each check's ratio with its 95% CI on each machine, coloured by verdict.
-nlohmann::json compare_chart_spec(const std::vector<MachineResults>& machines,
-                                  const std::string& file_stem);
+/// One chart per claim (claim_across_machines_spec): each check's ratio with its CI on each
+/// machine and side, coloured by verdict, the holds and refuted regions shaded.
+nlohmann::json compare_chart_spec(const std::vector<MachineResults>& machines);
 
 }  // namespace claimbench
