@@ -15,6 +15,12 @@
 //    map's find, the box load; the 1-in-1000 store is a call to SyncMap::store. Disjoint / churn:
 //    calls to SyncMap::store / load / erase. The loaded value and the found flag reach
 //    DoNotOptimize, so no lookup is dropped or hoisted out of the loop.
+//  - go* maps: per load the SpinParkMutex `lock cmpxchg` inlined in the loop, GoMap::find
+//    inlined (hash mix, group index, SWAR match on the control word, inline key compare), the
+//    unlock's `lock subl`; GoRWMutex RLock/RUnlock are one `lock xadd` each. syncmap: load is a
+//    call to SyncMap::load, whose read-map find calls the key type's hash (memhash64) and equal
+//    (memequal64) through the AnyKeyType pointer: two indirect calls per probe, as Go's
+//    map[any] lookup makes.
 #include <algorithm>
 #include <array>
 #include <atomic>
