@@ -4,11 +4,13 @@
 //
 // Every channel variant runs under both wait policies of analogues/channel.hpp, because the
 // policy decides the result by orders of magnitude (CLAIMS.md, "blocking is not parking"):
-//  - block: a waiter sleeps on a condition variable at once, so every hand-off to a waiting
-//    peer is a futex wake and an OS context switch (OS threads hand-off);
-//  - spin: spin_then_park, the waiter spins ~256 PAUSEs on its own flag before it sleeps, as an
-//    idle Go P spins before its M sleeps; a peer on another core is usually caught spinning
-//    (Go-like hand-off).
+//  - block: a waiter sleeps on a futex at once, so every hand-off to a waiting peer is a futex
+//    wake and an OS context switch (OS threads hand-off);
+//  - spin: spin_then_park, the waiter spins ~256 PAUSEs on its own flag before it sleeps; a
+//    peer on another core is caught spinning when it is running (spinning OS threads);
+//  - goroutine (BM_Counter/goroutine-channel, BM_ChannelBuffering/goroutines): both ends are
+//    goroutines of one user-space P (go_sched.hpp), Go's hand-off: park the fiber, the peer
+//    readies it into runnext, no kernel involved.
 // Context switches are counted for both threads: the harness's 'context-switches' event covers
 // the benchmark thread only, so both threads also read getrusage(RUSAGE_THREAD) (voluntary +
 // involuntary, the same kernel count) and publish producer_cs, the peer's owner_cs or
@@ -21,10 +23,12 @@
 //  - BM_Counter/mutex: an inner loop of 64 × (call pthread_mutex_lock; `addq $0x1` on the
 //    counter in memory, g_mutex+0x28, the same line as the mutex; call pthread_mutex_unlock): the
 //    lock calls are opaque, so every increment is a real RMW inside its own critical section.
-//  - channel variants: Channel::send is inlined into the timed loop: per iteration one
-//    pthread_mutex_lock, the closed/receiver-queue/ring tests, the ring write (or the hand-off
-//    and condition_variable::notify_one), pthread_mutex_unlock; the blocking path (PAUSE spin
-//    loop, condition_variable::wait) sits out of line. One send per iteration, nothing hoisted.
+//  - channel variants: Channel::send is inlined into the timed loop: per iteration the
+//    SpinParkMutex `lock cmpxchg`, the closed/receiver-queue/ring tests, the ring write (or the
+//    hand-off and, for a sleeping peer, the futex wake syscall), the unlock's `lock subl`; the
+//    blocking path (PAUSE spin loop, futex wait, or the fiber park) sits out of line. One send
+//    per iteration, nothing hoisted. goroutine variants: the same send, inside the producer
+//    fiber's loop; a park or ready is a virtual call into GoScheduler (two fiber jumps).
 #include <sys/resource.h>
 
 #include <atomic>
@@ -212,11 +216,11 @@ void BM_Counter_Channel(benchmark::State& state) {
 // benchmark goroutine's sends do in Go, a user-space switch per rendezvous. Argument: cap.
 void BM_Counter_GoroutineChannel(benchmark::State& state) {
   claimbench::BenchThread thread(state, kMessagesPerIteration);
-  Channel<std::int64_t> increments(static_cast<std::size_t>(state.range(0)),
-                                   WaitPolicy::goroutine);
+  Channel<std::int64_t> increments(static_cast<std::size_t>(state.range(0)), WaitPolicy::goroutine);
   std::int64_t owned = 0;
   std::int64_t sent = 0;
-  const double cs = run_goroutine_pair(thread, increments, [&](std::int64_t) { ++owned; }, sent);
+  const double cs = run_goroutine_pair(
+      thread, increments, [&](std::int64_t) { ++owned; }, sent);
   if (state.error_occurred()) return;  // BenchThread could not pin or count
   if (owned != static_cast<std::int64_t>(state.iterations())) {
     state.SkipWithError("the owner applied a different number of increments than were sent");
@@ -283,7 +287,8 @@ void BM_ChannelBuffering_Goroutines(benchmark::State& state) {
   Channel<std::int64_t> channel(static_cast<std::size_t>(state.range(0)), WaitPolicy::goroutine);
   std::int64_t sum = 0;
   std::int64_t next = 0;
-  const double cs = run_goroutine_pair(thread, channel, [&](std::int64_t v) { sum += v; }, next);
+  const double cs = run_goroutine_pair(
+      thread, channel, [&](std::int64_t v) { sum += v; }, next);
   if (state.error_occurred()) return;  // BenchThread could not pin or count
   if (sum != next * (next - 1) / 2) {
     state.SkipWithError("the consumer's sum does not match the messages sent");

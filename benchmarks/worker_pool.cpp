@@ -16,6 +16,9 @@
 //  - fiber-per-task: goroutine_task per task: the GFreeStack pop (vector back/pop_back; malloc
 //    only when empty), `call make_fcontext` on that stack, `call jump_fcontext` into the fiber
 //    (tiny_work runs there), `call jump_fcontext` back as it returns, the stack pushed back.
+//  - goroutine-pool: the producer's Channel::send is inlined: `lock cmpxchg` (SpinParkMutex),
+//    the receiver-queue test, the ring write, `lock subl $0x1` (unlock); the futex/ready paths
+//    are out of line and taken only when a worker is parked. One send per task.
 #include <sched.h>
 
 #include <boost/context/fiber.hpp>

@@ -25,16 +25,17 @@ namespace claimbench::go {
 
 // How a blocked sender/receiver waits for its peer.
 //
-// block:          park on a condition variable immediately. Every hand-off is then a futex wake +
-//                 OS reschedule, which costs ~5 µs on bare metal and tens of µs in a VM.
+// block:          sleep on a futex immediately (the OS-thread reference). Every hand-off is
+//                 then a futex wake + OS reschedule: ~5 µs on bare metal, tens of µs in a VM.
 // spin_then_park: spin on the waiter's own atomic "done" flag (outside the channel mutex) for a
-//                 bounded budget first. Go's runtime spins briefly before parking a goroutine, so
-//                 the peer usually resumes within ~100 ns; comparing Go with a pure-block C++
-//                 channel therefore measures the parking strategy, not the channel.
-// goroutine:      what Go does (go_sched.hpp, through go_park.hpp): the endpoints are goroutines (fibers) of one
-//                 GoScheduler; a blocked one parks its fiber without spinning, and the peer that
-//                 completes it puts it in runnext, so the hand-off is a user-space switch on one
-//                 thread, never a futex. send/recv must then run inside GoScheduler goroutines.
+//                 bounded budget first, then sleep as block does. Catches a peer that is
+//                 running on another core; an OS-thread reference too (a parked goroutine
+//                 never spins in Go: idle Ms do).
+// goroutine:      what Go does (go_sched.hpp, through go_park.hpp): the endpoints are
+//                 goroutines (fibers) of one GoScheduler; a blocked one parks its fiber without
+//                 spinning, and the peer that completes it puts it in runnext, so the hand-off
+//                 is a user-space switch on one thread, never a futex. send/recv must then run
+//                 inside GoScheduler goroutines.
 enum class WaitPolicy { block, spin_then_park, goroutine };
 
 enum class SendStatus { ok, full, closed };   // try_send result
@@ -61,8 +62,8 @@ inline void cpu_relax() noexcept {
 // shared waiter table, tens of ms per message here.)
 inline void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) noexcept {
 #if defined(__linux__)
-  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected,
-          nullptr, nullptr, 0);
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr,
+          nullptr, 0);
 #else
   word.wait(expected, std::memory_order_acquire);
 #endif
@@ -182,13 +183,13 @@ class Channel {
   // One blocked operation; lives on the blocked thread's stack (Go's sudog).
   struct Waiter {
     Waiter* next = nullptr;
-    T* send_elem = nullptr;      // sender: value to be moved out by the receiver
-    std::optional<T> recv_elem;  // receiver: filled by the sender
-    bool success = false;        // false => completed by close()
-    bool parked = false;         // guarded by mu_: waiter is (about to be) in done.wait
-    std::atomic<std::uint32_t> done{0};  // 0 / 1; a 32-bit word: the futex sleeps on it
-    void* g = nullptr;                        // goroutine policy: the parked goroutine (sudog.g)
-    GoroutineScheduler* sched = nullptr;      // ... and the P it parked on
+    T* send_elem = nullptr;               // sender: value to be moved out by the receiver
+    std::optional<T> recv_elem;           // receiver: filled by the sender
+    bool success = false;                 // false => completed by close()
+    bool parked = false;                  // guarded by mu_: waiter is (about to be) in done.wait
+    std::atomic<std::uint32_t> done{0};   // 0 / 1; a 32-bit word: the futex sleeps on it
+    void* g = nullptr;                    // goroutine policy: the parked goroutine (sudog.g)
+    GoroutineScheduler* sched = nullptr;  // ... and the P it parked on
   };
 
   // Intrusive FIFO: no allocation on the blocking path, and FIFO wake order like Go's waitq.

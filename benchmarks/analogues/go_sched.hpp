@@ -76,16 +76,16 @@ class GoScheduler final : public GoroutineScheduler {
 #ifdef CLAIMBENCH_TSAN_FIBERS
     raw->tsan_fiber = __tsan_create_fiber(0);
 #endif
-    raw->self = boost::context::fiber{
-        std::allocator_arg, boost::context::preallocated(sc.sp, sc.size, sc), salloc,
-        [raw, fn = std::move(f)](boost::context::fiber&& g0) mutable {
-          raw->sched->entered_goroutine(raw);
-          raw->g0 = std::move(g0);
-          fn();
-          raw->finished = true;
-          raw->sched->leaving_to_g0(raw, /*dying=*/true);
-          return std::move(raw->g0);
-        }};
+    raw->self =
+        boost::context::fiber{std::allocator_arg, boost::context::preallocated(sc.sp, sc.size, sc),
+                              salloc, [raw, fn = std::move(f)](boost::context::fiber&& g0) mutable {
+                                raw->sched->entered_goroutine(raw);
+                                raw->g0 = std::move(g0);
+                                fn();
+                                raw->finished = true;
+                                raw->sched->leaving_to_g0(raw, /*dying=*/true);
+                                return std::move(raw->g0);
+                              }};
     runq_.push_back(raw);
     all_.push_back(std::move(g));
   }
@@ -175,7 +175,7 @@ class GoScheduler final : public GoroutineScheduler {
     return g;
   }
 
-  [[maybe_unused]] void* asan_fake_stack_ = nullptr;    // g0's, while a goroutine runs
+  [[maybe_unused]] void* asan_fake_stack_ = nullptr;  // g0's, while a goroutine runs
   [[maybe_unused]] const void* g0_bottom_ = nullptr;
   [[maybe_unused]] std::size_t g0_size_ = 0;
   [[maybe_unused]] void* tsan_g0_ = nullptr;

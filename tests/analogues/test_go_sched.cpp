@@ -14,7 +14,8 @@ using claimbench::go::GoroutineScheduler;
 using claimbench::go::GoScheduler;
 using claimbench::go::WaitPolicy;
 
-TEST_CASE("go_sched: goroutines start in go() order and run to completion", "[analogues][go_sched]") {
+TEST_CASE("go_sched: goroutines start in go() order and run to completion",
+          "[analogues][go_sched]") {
   GoScheduler p;
   std::vector<int> order;
   for (int i = 0; i < 3; ++i)
@@ -46,7 +47,8 @@ TEST_CASE("go_sched: a readied goroutine runs next (runnext), before the run que
   CHECK(trace == std::vector<std::string>{"a parks", "b readied a", "a resumed", "c runs"});
 }
 
-TEST_CASE("go_sched: all goroutines parked and none runnable is a deadlock", "[analogues][go_sched]") {
+TEST_CASE("go_sched: all goroutines parked and none runnable is a deadlock",
+          "[analogues][go_sched]") {
   GoScheduler p;
   p.go([] { GoroutineScheduler::current()->park(); });
   CHECK_THROWS_WITH(p.run(), "all goroutines are asleep - deadlock!");

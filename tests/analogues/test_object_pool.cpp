@@ -245,10 +245,10 @@ TEST_CASE("object_pool: GoPool under concurrent get/put", "[analogues][object_po
 }
 
 TEMPLATE_TEST_CASE("object_pool: MutexPool basics and concurrent get/put",
-                   "[analogues][object_pool][stress]", std::mutex,
-                   claimbench::go::SpinParkMutex) {
+                   "[analogues][object_pool][stress]", std::mutex, claimbench::go::SpinParkMutex) {
   std::atomic<int> made{0};
-  MutexPool<Tracked, TestType> pool([&made] { return std::make_unique<Tracked>(made.fetch_add(1)); });
+  MutexPool<Tracked, TestType> pool(
+      [&made] { return std::make_unique<Tracked>(made.fetch_add(1)); });
   auto a = pool.get();
   Tracked* pa = a.get();
   CHECK(made == 1);
