@@ -47,12 +47,16 @@ TEST_CASE("go_sched: a readied goroutine runs next (runnext), before the run que
   CHECK(trace == std::vector<std::string>{"a parks", "b readied a", "a resumed", "c runs"});
 }
 
+// Sanitizer builds skip this: the parked fiber is destroyed by Boost unwinding it (a switch onto
+// its stack that GoScheduler cannot annotate for ASan/TSan).
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 TEST_CASE("go_sched: all goroutines parked and none runnable is a deadlock",
           "[analogues][go_sched]") {
   GoScheduler p;
   p.go([] { GoroutineScheduler::current()->park(); });
   CHECK_THROWS_WITH(p.run(), "all goroutines are asleep - deadlock!");
 }
+#endif
 
 TEST_CASE("channel/goroutine: unbuffered ping-pong hands off in order on one thread",
           "[analogues][channel][go_sched]") {
@@ -109,6 +113,9 @@ TEST_CASE("channel/goroutine: close wakes a parked receiver with no value",
   CHECK(woke_empty);
 }
 
+// Sanitizer builds skip this: the parked fiber is destroyed by Boost unwinding it (a switch onto
+// its stack that GoScheduler cannot annotate for ASan/TSan).
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 TEST_CASE("channel/goroutine: a receive with no sender anywhere deadlocks, not hangs",
           "[analogues][channel][go_sched]") {
   Channel<int> ch(0, WaitPolicy::goroutine);
@@ -116,6 +123,7 @@ TEST_CASE("channel/goroutine: a receive with no sender anywhere deadlocks, not h
   p.go([&] { (void)ch.recv(); });
   CHECK_THROWS_WITH(p.run(), "all goroutines are asleep - deadlock!");
 }
+#endif
 
 TEST_CASE("channel/goroutine: blocking outside a goroutine is a usage error",
           "[analogues][channel][go_sched]") {
