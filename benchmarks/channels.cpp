@@ -4,11 +4,13 @@
 //
 // Every channel variant runs under both wait policies of analogues/channel.hpp, because the
 // policy decides the result by orders of magnitude (CLAIMS.md, "blocking is not parking"):
-//  - block: a waiter sleeps on a condition variable at once, so every hand-off to a waiting
-//    peer is a futex wake and an OS context switch (OS threads hand-off);
-//  - spin: spin_then_park, the waiter spins ~256 PAUSEs on its own flag before it sleeps, as an
-//    idle Go P spins before its M sleeps; a peer on another core is usually caught spinning
-//    (Go-like hand-off).
+//  - block: a waiter sleeps on a futex at once, so every hand-off to a waiting peer is a futex
+//    wake and an OS context switch (OS threads hand-off);
+//  - spin: spin_then_park, the waiter spins ~256 PAUSEs on its own flag before it sleeps; a
+//    peer on another core is caught spinning when it is running (spinning OS threads);
+//  - goroutine (BM_Counter/goroutine-channel, BM_ChannelBuffering/goroutines): both ends are
+//    goroutines of one user-space P (go_sched.hpp), Go's hand-off: park the fiber, the peer
+//    readies it into runnext, no kernel involved.
 // Context switches are counted for both threads: the harness's 'context-switches' event covers
 // the benchmark thread only, so both threads also read getrusage(RUSAGE_THREAD) (voluntary +
 // involuntary, the same kernel count) and publish producer_cs, the peer's owner_cs or
@@ -21,10 +23,12 @@
 //  - BM_Counter/mutex: an inner loop of 64 × (call pthread_mutex_lock; `addq $0x1` on the
 //    counter in memory, g_mutex+0x28, the same line as the mutex; call pthread_mutex_unlock): the
 //    lock calls are opaque, so every increment is a real RMW inside its own critical section.
-//  - channel variants: Channel::send is inlined into the timed loop: per iteration one
-//    pthread_mutex_lock, the closed/receiver-queue/ring tests, the ring write (or the hand-off
-//    and condition_variable::notify_one), pthread_mutex_unlock; the blocking path (PAUSE spin
-//    loop, condition_variable::wait) sits out of line. One send per iteration, nothing hoisted.
+//  - channel variants: Channel::send is inlined into the timed loop: per iteration the
+//    SpinParkMutex `lock cmpxchg`, the closed/receiver-queue/ring tests, the ring write (or the
+//    hand-off and, for a sleeping peer, the futex wake syscall), the unlock's `lock subl`; the
+//    blocking path (PAUSE spin loop, futex wait, or the fiber park) sits out of line. One send
+//    per iteration, nothing hoisted. goroutine variants: the same send, inside the producer
+//    fiber's loop; a park or ready is a virtual call into GoScheduler (two fiber jumps).
 #include <sys/resource.h>
 
 #include <atomic>
@@ -37,11 +41,13 @@
 #include <utility>
 
 #include "analogues/channel.hpp"
+#include "analogues/go_sched.hpp"
 #include "claimbench/measure/bench.hpp"
 
 namespace {
 
 using claimbench::go::Channel;
+using claimbench::go::GoScheduler;
 using claimbench::go::WaitPolicy;
 
 constexpr int kOpsPerIteration = 64;      // atomic and mutex: amortises the loop (~1 ns/iteration)
@@ -110,6 +116,37 @@ void publish_peer(benchmark::State& state, const char* prefix, const PeerThread&
   state.counters[name + "/pu"] = Counter(peer.pu());
 }
 
+// Goroutine policy: the benchmark's producer and the peer (owner or consumer) are goroutines of
+// one GoScheduler on the benchmark thread (one P, see go_sched.hpp), the peer started first as
+// with `go consume(ch)` before the loop. `peer` runs `consume(value)` for each value received;
+// the timed loop sends `next++` per iteration. Returns the thread's context switches over the
+// whole run (both goroutines share the thread: that count is the pair's). One message is a send
+// (inlined: SpinParkMutex CAS, queue tests, hand-off or ring write, XADD unlock) plus, when the
+// peer must run, two fiber jumps through the scheduler loop (runnext pop).
+template <class Consume>
+double run_goroutine_pair(claimbench::BenchThread& thread, Channel<std::int64_t>& channel,
+                          Consume consume, std::int64_t& next) {
+  const double switches = thread_context_switches();
+  GoScheduler p;
+  p.go([&] {
+    while (auto value = channel.recv())
+      consume(*value);
+  });
+  p.go([&] {
+    for (auto _ : thread)
+      channel.send(next++);
+    channel.close();
+  });
+  p.run();
+  return thread_context_switches() - switches;
+}
+
+void publish_goroutine_pair(benchmark::State& state, double pair_cs) {
+  using benchmark::Counter;
+  state.counters["producer_cs"] = Counter(pair_cs, Counter::kAvgIterations);
+  state.counters["pair_cs"] = Counter(pair_cs, Counter::kAvgIterations);
+}
+
 // ---- atomic-mutex-channel ---------------------------------------------------------------
 
 // One counter shared by every thread of a run, on a line of its own (no false sharing with
@@ -175,12 +212,35 @@ void BM_Counter_Channel(benchmark::State& state) {
   publish_peer(state, "owner", owner, producer_cs);
 }
 
+// The same owner idiom with Go's hand-off (WaitPolicy::goroutine): what `go owner(ch)` and the
+// benchmark goroutine's sends do in Go, a user-space switch per rendezvous. Argument: cap.
+void BM_Counter_GoroutineChannel(benchmark::State& state) {
+  claimbench::BenchThread thread(state, kMessagesPerIteration);
+  Channel<std::int64_t> increments(static_cast<std::size_t>(state.range(0)), WaitPolicy::goroutine);
+  std::int64_t owned = 0;
+  std::int64_t sent = 0;
+  const double cs = run_goroutine_pair(
+      thread, increments, [&](std::int64_t) { ++owned; }, sent);
+  if (state.error_occurred()) return;  // BenchThread could not pin or count
+  if (owned != static_cast<std::int64_t>(state.iterations())) {
+    state.SkipWithError("the owner applied a different number of increments than were sent");
+    return;
+  }
+  publish_goroutine_pair(state, cs);
+}
+
 BENCHMARK(BM_Counter_Atomic)->Name("BM_Counter/atomic")->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_Counter_Mutex)->Name("BM_Counter/mutex")->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_Counter_Channel)
     ->Name("BM_Counter/channel")
     ->ArgNames({"spin", "cap"})
     ->ArgsProduct({{0, 1}, {0, 128}})
+    ->UseRealTime();
+BENCHMARK(BM_Counter_GoroutineChannel)
+    ->Name("BM_Counter/goroutine-channel")
+    ->ArgNames({"cap"})
+    ->Arg(0)
+    ->Arg(128)
     ->UseRealTime();
 
 // ---- channel-buffering ------------------------------------------------------------------
@@ -217,6 +277,32 @@ void BM_ChannelBuffering(benchmark::State& state) {
 BENCHMARK(BM_ChannelBuffering)
     ->ArgNames({"cores", "spin", "cap"})
     ->ArgsProduct({{2, 1}, {0, 1}, {0, 1, 128}})
+    ->UseRealTime();
+
+// Goroutine policy (one P, go_sched.hpp): producer and consumer are goroutines on the benchmark
+// thread, Go's hand-off through runnext. Go collapses a two-P ping-pong onto one P the same way
+// (runnext is not stolen for ~3 µs), so this stands for both placements. Argument: cap.
+void BM_ChannelBuffering_Goroutines(benchmark::State& state) {
+  claimbench::BenchThread thread(state, kMessagesPerIteration);
+  Channel<std::int64_t> channel(static_cast<std::size_t>(state.range(0)), WaitPolicy::goroutine);
+  std::int64_t sum = 0;
+  std::int64_t next = 0;
+  const double cs = run_goroutine_pair(
+      thread, channel, [&](std::int64_t v) { sum += v; }, next);
+  if (state.error_occurred()) return;  // BenchThread could not pin or count
+  if (sum != next * (next - 1) / 2) {
+    state.SkipWithError("the consumer's sum does not match the messages sent");
+    return;
+  }
+  publish_goroutine_pair(state, cs);
+}
+
+BENCHMARK(BM_ChannelBuffering_Goroutines)
+    ->Name("BM_ChannelBuffering/goroutines")
+    ->ArgNames({"cap"})
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(128)
     ->UseRealTime();
 
 // Counters claim files may name as a metric (bench.hpp: declare_counters).

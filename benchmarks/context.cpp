@@ -8,7 +8,8 @@
 // GCC 12 cannot vectorise a loop with an early exit, so only the strip-mined inner loop
 // vectorises. Go's compiler vectorises nothing, so every loop is also built scalar
 // (no-tree-vectorize on that function only): the scalar comparisons are the ones that transfer
-// to Go. The heavy variant takes a mutex per element, as Go's cancelCtx.Err() does.
+// to Go. The heavy variant takes a mutex per element, as Go's cancelCtx.Err() does;
+// scalar-every-select polls as `select { case <-ctx.Done(): default: }` does (context.hpp).
 //
 // BM_ContextValue: look up the root-most key of a WithValue chain of depth 1..64, so the lookup
 // walks the whole chain. Each lookup starts from an address that depends on the previous result
@@ -27,6 +28,9 @@
 //  - every1024-stripmined: one `movzbl` of the flag per block, inner loop movdqu/paddq as never.
 //  - scalar-*: the same loops without paddq: `add (%rdi),%rax` per element, not unrolled
 //    (-O3 does not unroll without -funroll-loops), the shape Go's compiler emits.
+//  - scalar-every-select: per element `mov 0x18(%r13),%rdi; mov (%rdi),%rax; call *0x10(%rax)`
+//    (the Done() interface call, not devirtualised), `call select_nb_recv`, `test %al; je`, then
+//    `add (%rbx),%rbp`: Go's two calls per poll, the sum scalar.
 //  - every-locked: per element `call pthread_mutex_lock@plt`, a byte load, `call
 //    pthread_mutex_unlock@plt` (a lock cmpxchg and a lock xchg/dec inside glibc).
 //  - ContextValue: `and %r12,%rbp` (value & opaque zero), `mov 0x30(%rsp,%rbp,1),%rax` (the
@@ -47,6 +51,7 @@
 namespace {
 
 using claimbench::go::CancelFlag;
+using claimbench::go::SelectDoneFlag;
 
 // ---- BM_CancelCheck ----------------------------------------------------------------------
 
@@ -129,6 +134,8 @@ CB_SCALAR_BUILD Sum scalar_never(const std::int64_t* d, const CancelFlag& f) { r
 CB_SCALAR_BUILD Sum scalar_every(const std::int64_t* d, const CancelFlag& f) { return sum_every(d, f); }
 CB_SCALAR_BUILD Sum scalar_modulo(const std::int64_t* d, const CancelFlag& f) { return sum_modulo(d, f); }
 CB_SCALAR_BUILD Sum scalar_stripmined(const std::int64_t* d, const CancelFlag& f) { return sum_stripmined(d, f); }
+// Go's per-element poll as Go runs it (context.hpp, SelectDoneFlag): two calls per element.
+CB_SCALAR_BUILD Sum scalar_every_select(const std::int64_t* d, const SelectDoneFlag& f) { return sum_every(d, f); }
 // A lock per element cannot vectorise in either build.
 [[gnu::noinline]] Sum locked_every(const std::int64_t* d, const LockedFlag& f) { return sum_every(d, f); }
 // clang-format on
@@ -184,6 +191,8 @@ BENCHMARK_TEMPLATE(BM_CancelCheck, CancelFlag, scalar_stripmined, true, true)
     ->Name("BM_CancelCheck/scalar-every1024-stripmined");
 BENCHMARK_TEMPLATE(BM_CancelCheck, LockedFlag, locked_every, true, false)
     ->Name("BM_CancelCheck/every-locked");
+BENCHMARK_TEMPLATE(BM_CancelCheck, SelectDoneFlag, scalar_every_select, true, true)
+    ->Name("BM_CancelCheck/scalar-every-select");
 
 // ---- BM_ContextValue ---------------------------------------------------------------------
 

@@ -38,6 +38,8 @@
 //  - BM_Once call-once: 64 × {two %fs: TLS stores (__once_callable, __once_call), `call
 //    pthread_once@plt`, two %fs: stores of 0, value load}: libstdc++ 12 sets up its trampoline
 //    and calls into glibc on every call, before pthread_once sees the flag is done.
+//  - BM_Once gomutex: 64 × {`lock cmpxchg` on g_gomutex, flag test, value load, `lock subl $0x1`
+//    and a test, with an out-of-line call only when sleepers exist}.
 //  - BM_Once mutex: 64 × {`call pthread_mutex_lock@plt`, flag test, value load, `call
 //    pthread_mutex_unlock@plt`}.
 //  - BM_RWMutex gorw short: `lock xadd` (RLock), `mov` of word[0] from the data line, `lock subl`
@@ -366,8 +368,9 @@ struct alignas(64) CallOnceState {
   std::once_flag flag;
   int value = 0;
 };
+template <class Mutex>
 struct alignas(64) MutexState {
-  std::mutex mu;
+  Mutex mu;
   bool initialised = false;
   int value = 0;
 };
@@ -375,7 +378,8 @@ struct alignas(64) MutexState {
 Published g_published;
 GoOnceState g_go_once;
 CallOnceState g_call_once;
-MutexState g_mutex;
+MutexState<std::mutex> g_mutex;
+MutexState<claimbench::go::SpinParkMutex> g_gomutex;
 
 struct AcquireLoad {
   static void first_call() { g_published.value.store(make_value(), std::memory_order_release); }
@@ -402,14 +406,17 @@ struct CallOnceForm {
   }
   static void first_call() { get(); }
 };
+// mutex: std::mutex (glibc, a PLT call per lock and unlock); gomutex: SpinParkMutex, the shape of
+// Go's `mu.Lock(); if !done { init }; mu.Unlock()` (inlined CAS and XADD, as Go inlines them).
+template <auto& State>
 struct MutexForm {
   static int get() {
-    std::lock_guard lock(g_mutex.mu);
-    if (!g_mutex.initialised) {
-      g_mutex.value = make_value();
-      g_mutex.initialised = true;
+    std::lock_guard lock(State.mu);
+    if (!State.initialised) {
+      State.value = make_value();
+      State.initialised = true;
     }
-    return g_mutex.value;
+    return State.value;
   }
   static void first_call() { get(); }
 };
@@ -432,7 +439,9 @@ void BM_Once(benchmark::State& state) {
                                                           {"go-once", &BM_Once<GoOnceForm>},
                                                           {"static", &BM_Once<StaticForm>},
                                                           {"call-once", &BM_Once<CallOnceForm>},
-                                                          {"mutex", &BM_Once<MutexForm>},
+                                                          {"mutex", &BM_Once<MutexForm<g_mutex>>},
+                                                          {"gomutex",
+                                                           &BM_Once<MutexForm<g_gomutex>>},
                                                       },
                                                       one_and_two);
 

@@ -15,6 +15,12 @@
 //    map's find, the box load; the 1-in-1000 store is a call to SyncMap::store. Disjoint / churn:
 //    calls to SyncMap::store / load / erase. The loaded value and the found flag reach
 //    DoNotOptimize, so no lookup is dropped or hoisted out of the loop.
+//  - go* maps: per load the SpinParkMutex `lock cmpxchg` inlined in the loop, GoMap::find
+//    inlined (hash mix, group index, SWAR match on the control word, inline key compare), the
+//    unlock's `lock subl`; GoRWMutex RLock/RUnlock are one `lock xadd` each. syncmap: load is a
+//    call to SyncMap::load, whose read-map find calls the key type's hash (memhash64) and equal
+//    (memequal64) through the AnyKeyType pointer: two indirect calls per probe, as Go's
+//    map[any] lookup makes.
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -27,6 +33,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analogues/go_map.hpp"
+#include "analogues/rwmutex.hpp"
+#include "analogues/spin_park_mutex.hpp"
 #include "analogues/sync_map.hpp"
 #include "claimbench/measure/bench.hpp"
 
@@ -77,7 +86,10 @@ class SyncMapAdapter {
   }
 
  private:
-  claimbench::go::SyncMap<uint64_t, uint64_t> map_;
+  // map[any]*entry, as Go's sync.Map holds it: the key hashed and compared through its type.
+  claimbench::go::SyncMap<uint64_t, uint64_t, claimbench::go::AnyKeyHash<uint64_t>,
+                          claimbench::go::AnyKeyEq<uint64_t>>
+      map_;
 };
 
 // A map behind one lock. ReadLock decides how loads take it: exclusively (std::mutex, Go's
@@ -109,9 +121,43 @@ class LockedMap {
 using MutexMap = LockedMap<std::mutex, std::lock_guard>;
 using SharedMutexMap = LockedMap<std::shared_mutex, std::shared_lock>;
 
+// What a Go programmer's map+Mutex / map+RWMutex is: a flat map[uint64]uint64 (GoMap, go_map.hpp:
+// keys and values inline in 8-slot groups, one or two cache misses per lookup, no allocation
+// per insert once grown) behind Go's sync.Mutex (SpinParkMutex: inlined CAS / XADD, spins
+// before parking) or sync.RWMutex (GoRWMutex: RLock is one XADD). The std:: maps above are
+// node-based (a pointer chase per lookup, an allocation per insert) behind glibc locks
+// (pthread_rwlock's RLock is a CAS loop), which gave them sync.Map's own dependent-load shape.
+template <class Mutex, template <class> class ReadLock>
+class GoLockedMap {
+ public:
+  bool load(uint64_t k, uint64_t& v) const {
+    ReadLock<Mutex> lk(mu_);
+    const uint64_t* got = map_.find(k);
+    if (got == nullptr) return false;
+    v = *got;
+    return true;
+  }
+  void store(uint64_t k, uint64_t v) {
+    std::unique_lock lk(mu_);
+    map_.insert_or_assign(k, v);
+  }
+  void erase(uint64_t k) {
+    std::unique_lock lk(mu_);
+    map_.erase(k);
+  }
+  void settle() {}
+
+ private:
+  mutable Mutex mu_;
+  mutable claimbench::go::GoMap<uint64_t, uint64_t> map_;  // find() is non-const in GoMap
+};
+using GoMutexMap = GoLockedMap<claimbench::go::SpinParkMutex, std::lock_guard>;
+using GoRWMutexMap = GoLockedMap<claimbench::go::GoRWMutex, std::shared_lock>;
+
 // The seed's "sane default": 16 independent map+mutex shards, each on its own cache lines so
 // two threads in different shards share nothing.
-class ShardedMap {
+template <class ShardMap>
+class ShardedMapOf {
  public:
   static constexpr int kShards = 16;
 
@@ -121,7 +167,7 @@ class ShardedMap {
   void settle() {}
 
  private:
-  struct alignas(64) Shard : MutexMap {};
+  struct alignas(64) Shard : ShardMap {};
   static_assert(alignof(Shard) == 64);
 
   // Top bits of a multiplicative hash: independent of the key modulo the bucket count that picks
@@ -132,6 +178,8 @@ class ShardedMap {
 
   std::array<Shard, kShards> shards_;
 };
+using ShardedMap = ShardedMapOf<MutexMap>;
+using GoShardedMap = ShardedMapOf<GoMutexMap>;  // 16 x (map[uint64]uint64 + sync.Mutex)
 
 constexpr int kMaxMapThreads = 64;
 
@@ -299,6 +347,17 @@ CLAIMBENCH_SYNC_MAP(Churn, ShardedMap, "churn/sharded16");
 CLAIMBENCH_SYNC_MAP(ChurnNew, SyncMapAdapter, "churn-new/syncmap");
 CLAIMBENCH_SYNC_MAP(ChurnNew, MutexMap, "churn-new/mutex");
 CLAIMBENCH_SYNC_MAP(ChurnNew, ShardedMap, "churn-new/sharded16");
+// The Go-shaped maps (flat map, Go's locks): the ones the checks compare with sync.Map.
+CLAIMBENCH_SYNC_MAP(ReadMostly, GoMutexMap, "read-mostly/gomutex");
+CLAIMBENCH_SYNC_MAP(ReadMostly, GoRWMutexMap, "read-mostly/gorwmutex");
+CLAIMBENCH_SYNC_MAP(ReadMostly, GoShardedMap, "read-mostly/gosharded16");
+CLAIMBENCH_SYNC_MAP(Disjoint, GoMutexMap, "disjoint/gomutex");
+CLAIMBENCH_SYNC_MAP(Disjoint, GoRWMutexMap, "disjoint/gorwmutex");
+CLAIMBENCH_SYNC_MAP(Disjoint, GoShardedMap, "disjoint/gosharded16");
+CLAIMBENCH_SYNC_MAP(Churn, GoMutexMap, "churn/gomutex");
+CLAIMBENCH_SYNC_MAP(Churn, GoShardedMap, "churn/gosharded16");
+CLAIMBENCH_SYNC_MAP(ChurnNew, GoMutexMap, "churn-new/gomutex");
+CLAIMBENCH_SYNC_MAP(ChurnNew, GoShardedMap, "churn-new/gosharded16");
 
 #undef CLAIMBENCH_SYNC_MAP
 

@@ -2,9 +2,15 @@
 /// waiting strategy, so benchmarks can separate "channel algorithm" cost from "how a thread parks".
 #pragma once
 
+#if defined(__linux__)
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -12,17 +18,25 @@
 #include <utility>
 #include <vector>
 
+#include "analogues/go_park.hpp"
+#include "analogues/spin_park_mutex.hpp"
+
 namespace claimbench::go {
 
 // How a blocked sender/receiver waits for its peer.
 //
-// block:          park on a condition variable immediately. Every hand-off is then a futex wake +
-//                 OS reschedule, which costs ~5 µs on bare metal and tens of µs in a VM.
+// block:          sleep on a futex immediately (the OS-thread reference). Every hand-off is
+//                 then a futex wake + OS reschedule: ~5 µs on bare metal, tens of µs in a VM.
 // spin_then_park: spin on the waiter's own atomic "done" flag (outside the channel mutex) for a
-//                 bounded budget first. Go's runtime spins briefly before parking a goroutine, so
-//                 the peer usually resumes within ~100 ns; comparing Go with a pure-block C++
-//                 channel therefore measures the parking strategy, not the channel.
-enum class WaitPolicy { block, spin_then_park };
+//                 bounded budget first, then sleep as block does. Catches a peer that is
+//                 running on another core; an OS-thread reference too (a parked goroutine
+//                 never spins in Go: idle Ms do).
+// goroutine:      what Go does (go_sched.hpp, through go_park.hpp): the endpoints are
+//                 goroutines (fibers) of one GoScheduler; a blocked one parks its fiber without
+//                 spinning, and the peer that completes it puts it in runnext, so the hand-off
+//                 is a user-space switch on one thread, never a futex. send/recv must then run
+//                 inside GoScheduler goroutines.
+enum class WaitPolicy { block, spin_then_park, goroutine };
 
 enum class SendStatus { ok, full, closed };   // try_send result
 enum class RecvStatus { ok, empty, closed };  // try_recv result
@@ -40,6 +54,26 @@ inline void cpu_relax() noexcept {
   __builtin_ia32_pause();
 #else
   std::this_thread::yield();
+#endif
+}
+// Sleep while `word` holds `expected` / wake one sleeper: a bare futex, so the block policy
+// sleeps at once. (std::atomic::wait in libstdc++ 12 spins and sched_yields first, which would
+// turn the OS-thread reference into a spinning one; on atomic<bool> it also goes through a
+// shared waiter table, tens of ms per message here.)
+inline void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) noexcept {
+#if defined(__linux__)
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr,
+          nullptr, 0);
+#else
+  word.wait(expected, std::memory_order_acquire);
+#endif
+}
+inline void futex_wake_one(std::atomic<std::uint32_t>& word) noexcept {
+#if defined(__linux__)
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, 1, nullptr,
+          nullptr, 0);
+#else
+  word.notify_one();
 #endif
 }
 }  // namespace detail
@@ -65,6 +99,7 @@ class Channel {
 
   // Blocks until a receiver has taken the value (capacity 0) or it is in the buffer.
   void send(T value) {
+    require_goroutine();
     std::unique_lock lk(mu_);
     if (closed_) throw std::logic_error("send on closed channel");
     if (Waiter* r = recvq_.pop()) {
@@ -87,6 +122,7 @@ class Channel {
 
   // Returns the next value, or nullopt once the channel is closed *and* drained.
   std::optional<T> recv() {
+    require_goroutine();
     std::unique_lock lk(mu_);
     if (auto v = take_ready()) return v;
     if (closed_) return std::nullopt;
@@ -147,12 +183,13 @@ class Channel {
   // One blocked operation; lives on the blocked thread's stack (Go's sudog).
   struct Waiter {
     Waiter* next = nullptr;
-    T* send_elem = nullptr;      // sender: value to be moved out by the receiver
-    std::optional<T> recv_elem;  // receiver: filled by the sender
-    bool success = false;        // false => completed by close()
-    bool parked = false;         // guarded by mu_: waiter is (about to be) in cv.wait
-    std::atomic<bool> done{false};
-    std::condition_variable cv;
+    T* send_elem = nullptr;               // sender: value to be moved out by the receiver
+    std::optional<T> recv_elem;           // receiver: filled by the sender
+    bool success = false;                 // false => completed by close()
+    bool parked = false;                  // guarded by mu_: waiter is (about to be) in done.wait
+    std::atomic<std::uint32_t> done{0};   // 0 / 1; a 32-bit word: the futex sleeps on it
+    void* g = nullptr;                    // goroutine policy: the parked goroutine (sudog.g)
+    GoroutineScheduler* sched = nullptr;  // ... and the P it parked on
   };
 
   // Intrusive FIFO: no allocation on the blocking path, and FIFO wake order like Go's waitq.
@@ -178,6 +215,12 @@ class Channel {
     }
   };
 
+  // A goroutine-policy channel can only block inside a GoScheduler goroutine (it parks a fiber).
+  void require_goroutine() const {
+    if (policy_ == WaitPolicy::goroutine && GoroutineScheduler::current() == nullptr)
+      throw std::logic_error("goroutine-policy channel: blocking operation outside a goroutine");
+  }
+
   // Called with mu_ held. Takes a value that is available without waiting.
   std::optional<T> take_ready() {
     if (Waiter* s = sendq_.pop()) {
@@ -199,19 +242,37 @@ class Channel {
 
   // Called with mu_ held, after the waiter's payload has been written.
   // The trap: a spinning waiter observes `done` without the mutex and may return and destroy its
-  // Waiter (cv included) immediately. So `parked` is read *before* publishing `done`, and after
-  // the release store we touch the waiter only if it is parked: then it sits in cv.wait and
-  // cannot return before we drop mu_, so notifying under the lock is safe.
+  // Waiter immediately. So `parked` is read *before* publishing `done`, and after the release
+  // store we touch the waiter only if it is parked: then it sleeps on `done` and must take mu_
+  // again before it returns, so notifying under the lock is safe.
+  // A goroutine waiter is parked (switched out) on this very thread: goready puts it in runnext.
   static void complete(Waiter* w, bool success) noexcept {
     w->success = success;
     const bool parked = w->parked;
-    w->done.store(true, std::memory_order_release);
-    if (parked) w->cv.notify_one();
+    void* g = w->g;
+    GoroutineScheduler* sched = w->sched;
+    w->done.store(1, std::memory_order_release);
+    if (g != nullptr) {
+      sched->ready(g);
+    } else if (parked) {
+      detail::futex_wake_one(w->done);
+    }
   }
 
   // Called with mu_ held and `w` enqueued. Returns when a peer (or close) completed `w`; the lock
   // may or may not be held on return (unique_lock tracks it).
-  void park(std::unique_lock<std::mutex>& lk, Waiter& w) {
+  void park(std::unique_lock<SpinParkMutex>& lk, Waiter& w) {
+    if (policy_ == WaitPolicy::goroutine) {
+      // gopark: no spin (a parked goroutine never spins in Go; idle Ms do). Nothing else runs
+      // on this thread between unlock and the switch, so the peer cannot complete us before we
+      // are parked; a wake-up without `done` (none today) would just park again.
+      w.sched = GoroutineScheduler::current();  // non-null: require_goroutine checked it
+      w.g = w.sched->running();
+      lk.unlock();
+      while (!w.done.load(std::memory_order_acquire))
+        w.sched->park();
+      return;
+    }
     if (policy_ == WaitPolicy::spin_then_park) {
       // Spin outside the mutex, otherwise the peer that must complete us could not get in.
       lk.unlock();
@@ -222,8 +283,14 @@ class Channel {
       lk.lock();
     }
     if (w.done.load(std::memory_order_acquire)) return;
+    // Sleep on `done` itself (a futex; no condition variable, so a Waiter allocates nothing, as
+    // Go's sudogs come from a per-P cache). The completer notifies under mu_, so taking mu_
+    // again before returning guarantees it has finished touching `w` (see complete()).
     w.parked = true;
-    w.cv.wait(lk, [&] { return w.done.load(std::memory_order_acquire); });
+    lk.unlock();
+    while (!w.done.load(std::memory_order_acquire))
+      detail::futex_wait(w.done, 0);
+    lk.lock();
   }
 
   void push_buf(T&& v) {
@@ -240,7 +307,9 @@ class Channel {
     return v;
   }
 
-  mutable std::mutex mu_;
+  // Go's hchan.lock is runtime.lock (lock_futex.go): a few rounds of PAUSE spinning before a
+  // futex sleep, not a sleeping mutex. SpinParkMutex has that shape (inline CAS fast path).
+  mutable SpinParkMutex mu_;
   std::vector<std::optional<T>> buf_;  // ring; size() == capacity, fixed at construction
   std::size_t sendx_ = 0;
   std::size_t recvx_ = 0;

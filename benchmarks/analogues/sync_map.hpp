@@ -18,6 +18,60 @@
 
 namespace claimbench::go {
 
+// sync.Map's maps are map[any]*entry: an interface-keyed map. The runtime hashes such a key
+// through its dynamic type's hash function (typehash -> an indirect call to memhash64 for a
+// uint64, seeded per map) and compares keys with efaceeq (type words, then an indirect call to
+// the type's equal function), where a map[uint64]V inlines the hash and the compare
+// (mapaccess2_fast64). AnyKeyHash / AnyKeyEq make a C++ map pay the same: the type descriptor
+// is reached through a pointer the compiler cannot see through, so both are real indirect calls.
+struct AnyKeyType {
+  std::uint64_t (*hash)(const void* key, std::uint64_t seed);
+  bool (*equal)(const void* a, const void* b);
+};
+
+[[gnu::noinline]] inline std::uint64_t memhash64(const void* key, std::uint64_t seed) {
+  std::uint64_t x;
+  __builtin_memcpy(&x, key, sizeof x);
+  x ^= seed;  // murmur3's finaliser: a mixer in the cost class of Go's aeshash/memhash64
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
+
+[[gnu::noinline]] inline bool memequal64(const void* a, const void* b) {
+  std::uint64_t x;
+  std::uint64_t y;
+  __builtin_memcpy(&x, a, sizeof x);
+  __builtin_memcpy(&y, b, sizeof y);
+  return x == y;
+}
+
+inline const AnyKeyType* any_key_type_u64() {
+  static const AnyKeyType type{&memhash64, &memequal64};
+  const AnyKeyType* t = &type;
+  asm volatile("" : "+r"(t));  // the dynamic type is only known at run time, as in Go
+  return t;
+}
+
+template <class K>
+struct AnyKeyHash {
+  static_assert(sizeof(K) == 8, "AnyKeyHash models 8-byte keys (memhash64)");
+  const AnyKeyType* type = any_key_type_u64();
+  std::uint64_t seed = 0x9e3779b97f4a7c15ull;  // h.hash0: per map in Go
+  std::size_t operator()(const K& key) const noexcept {
+    return static_cast<std::size_t>(type->hash(&key, seed));
+  }
+};
+
+template <class K>
+struct AnyKeyEq {
+  const AnyKeyType* type = any_key_type_u64();
+  bool operator()(const K& a, const K& b) const noexcept { return type->equal(&a, &b); }
+};
+
 // Mechanism (Go 1.19/1.20 src/sync/map.go): two maps.
 //  * read_: an immutable snapshot {m, amended} published through one atomic pointer. Loads,
 //    and Stores/Deletes of keys already in it, never take the mutex: they only touch the

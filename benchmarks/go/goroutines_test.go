@@ -51,8 +51,10 @@ func pingPong(b *testing.B, locked bool) {
 // unbuffered channels on one P: each hand-off parks one goroutine and runs the other in user
 // space (gopark, runqput/runnext, schedule, gogo), Go's own switch with the scheduler in it.
 // gosched (-test.cpu 1): the same two goroutines yielding with runtime.Gosched, the switch with
-// no channel. thread-locked: the ping-pong with both goroutines locked to OS threads: -test.cpu
-// 1 is the twin of thread-same-pu (taskset one PU), -test.cpu 2 of thread-two-pus.
+// no channel. thread-locked: the ping-pong with both goroutines locked to OS threads on the
+// runner's GOMAXPROCS (1: the twin of thread-same-pu, one PU); thread-locked/pus:2: the same
+// with GOMAXPROCS 2, the twin of thread-two-pus (a C++ benchmark of one thread whose peer runs
+// on the second PU, so the runner gives it GOMAXPROCS 1: the twin sets 2 itself).
 //
 // Disassembly (go tool objdump -s Switch, Go 1.19 amd64): a CALL runtime.chansend1 and
 // runtime.chanrecv1 per round trip (CALL runtime.Gosched per op in gosched).
@@ -75,6 +77,9 @@ func BenchmarkSwitch(b *testing.B) {
 		wg.Wait()
 	})
 	b.Run("thread-locked", func(b *testing.B) { pingPong(b, true) })
+	b.Run("thread-locked/pus:2", func(b *testing.B) {
+		withProcs(b, 2, func(b *testing.B) { pingPong(b, true) })
+	})
 }
 
 // BenchmarkSpawn: one op = start a unit and wait for it to finish. goroutine: `go f()` and a

@@ -35,9 +35,16 @@ const (
 // scheduler -- each spawner goroutine does its work, then `go leaf()` and `go spawner()` again
 // (per-P run queues, runnext, stealing: the mechanism the claim is about). global: the pre-1.1
 // design in user code -- N = GOMAXPROCS worker goroutines taking tasks from one slice under one
-// sync.Mutex with a sync.Cond. -test.cpu N = cores (the claim needs 4; SKIPPED on 2 vCPUs).
+// sync.Mutex with a sync.Cond. N = cores: GOMAXPROCS is set to the PUs the process is pinned
+// to (the C++ side is one benchmark thread driving a worker per core of the placement, so the
+// runner's GOMAXPROCS, its `threads`, is 1). The claim needs 4; SKIPPED on 2 vCPUs.
 func BenchmarkRunQueues(b *testing.B) {
-	b.Run("steal", func(b *testing.B) {
+	b.Run("steal", func(b *testing.B) { withProcs(b, pinnedPUs(), rqSteal) })
+	b.Run("global", func(b *testing.B) { withProcs(b, pinnedPUs(), rqGlobal) })
+}
+
+func rqSteal(b *testing.B) {
+	{
 		workers := runtime.GOMAXPROCS(0)
 		var wg sync.WaitGroup
 		var spawner func(left int, x uint64)
@@ -66,8 +73,11 @@ func BenchmarkRunQueues(b *testing.B) {
 			wg.Wait()
 			done += spawners * (2*left + 1)
 		}
-	})
-	b.Run("global", func(b *testing.B) {
+	}
+}
+
+func rqGlobal(b *testing.B) {
+	{
 		type task struct {
 			left int
 			x    uint64
@@ -140,18 +150,20 @@ func BenchmarkRunQueues(b *testing.B) {
 		cond.Broadcast()
 		mu.Unlock()
 		wg.Wait()
-	})
+	}
 }
 
 // BenchmarkWorkerPool: one op = one batch of 10,000 tiny tasks (the C++ side's iteration; its
 // ns_per_op is per task, this over 10,000 -- the same factor on both sides of the check);
-// ns/task is reported too. -test.cpu N = cores. goroutine-per-task: `for i := range items { go
+// ns/task is reported too. N = cores: GOMAXPROCS is set to the PUs the process is pinned to
+// (the C++ pool is one benchmark thread feeding a worker per core of the placement). goroutine-per-task: `for i := range items { go
 // process(i) }; wg.Wait()`, what the per-item alternative is in Go. thread-per-task: the same
 // with each goroutine locking its OS thread and exiting locked (the thread dies with it, so
 // every task costs a thread create and exit, Go's closest form of the C++ std::thread per task).
 // pool: the seed's pattern (002 Q17), N workers ranging over a jobs channel buffered for the
 // batch, a WaitGroup for completion.
 func BenchmarkWorkerPool(b *testing.B) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(pinnedPUs()))
 	perTask := func(b *testing.B, start time.Time) {
 		b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N)/wpTasks, "ns/task")
 	}
@@ -212,7 +224,8 @@ func BenchmarkWorkerPool(b *testing.B) {
 }
 
 // BenchmarkOversubscription/threads_per_pu:{1,4,16}: GOMAXPROCS set to 1, 4 or 16 times the
-// PUs the run was given (-test.cpu N, taskset N PUs), one CPU-bound goroutine per P (each runs
+// PUs the process is pinned to (taskset N PUs; not -test.cpu, since the runner passes the C++
+// side's `threads`, 1), one CPU-bound goroutine per P (each runs
 // units of a dependent xorshift chain, no memory traffic), so each PU has that many runnable Ms.
 // One op = one unit of 1024 xorshift steps; units are claimed in chunks of 64 from one atomic
 // counter (one RMW per 64 µs-scale units). context_switches = OS switches of the process per
@@ -221,8 +234,8 @@ func BenchmarkOversubscription(b *testing.B) {
 	for _, perPU := range []int{1, 4, 16} {
 		perPU := perPU
 		b.Run(fmt.Sprintf("threads_per_pu:%d", perPU), func(b *testing.B) {
-			pus := runtime.GOMAXPROCS(0)
-			defer runtime.GOMAXPROCS(pus)
+			pus := pinnedPUs()
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 			workers := pus * perPU
 			runtime.GOMAXPROCS(workers)
 			var next atomic.Int64

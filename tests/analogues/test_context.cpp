@@ -141,3 +141,34 @@ TEST_CASE("context: CancelFlag is idempotent and visible across threads",
   CHECK(waited_reason == 42);
   flag.wait();  // already cancelled: returns immediately
 }
+
+TEST_CASE("context: select-default poll on Done reports closed, buffered, and nil channels",
+          "[analogues][context]") {
+  using claimbench::go::ChanHeader;
+  using claimbench::go::select_nb_recv;
+  claimbench::go::SelectDoneFlag flag;
+  CHECK_FALSE(flag.cancelled());  // open, empty: the default case runs
+  CHECK_FALSE(flag.cancelled());  // polling does not consume anything
+  flag.cancel();
+  CHECK(flag.cancelled());  // closed: the receive case is ready
+  CHECK(flag.cancelled());  // and stays ready (a closed channel receives forever)
+
+  CHECK_FALSE(select_nb_recv(nullptr));  // a nil channel is never ready
+  ChanHeader ch;
+  CHECK_FALSE(select_nb_recv(&ch));
+  ch.qcount.store(1);
+  CHECK(select_nb_recv(&ch));  // a buffered value is ready though the channel is open
+}
+
+TEST_CASE("context: SelectDoneFlag cancel is seen by a polling thread", "[analogues][context]") {
+  claimbench::go::SelectDoneFlag flag;
+  std::atomic<bool> saw{false};
+  std::thread poller([&] {
+    while (!flag.cancelled()) {
+    }
+    saw = true;
+  });
+  flag.cancel();
+  poller.join();
+  CHECK(saw);
+}

@@ -2,10 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include "analogues/object_pool.hpp"
+#include "analogues/spin_park_mutex.hpp"
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -242,10 +244,11 @@ TEST_CASE("object_pool: GoPool under concurrent get/put", "[analogues][object_po
   stress(pool, made, /*exact_bound=*/false);
 }
 
-TEST_CASE("object_pool: MutexPool basics and concurrent get/put",
-          "[analogues][object_pool][stress]") {
+TEMPLATE_TEST_CASE("object_pool: MutexPool basics and concurrent get/put",
+                   "[analogues][object_pool][stress]", std::mutex, claimbench::go::SpinParkMutex) {
   std::atomic<int> made{0};
-  MutexPool<Tracked> pool([&made] { return std::make_unique<Tracked>(made.fetch_add(1)); });
+  MutexPool<Tracked, TestType> pool(
+      [&made] { return std::make_unique<Tracked>(made.fetch_add(1)); });
   auto a = pool.get();
   Tracked* pa = a.get();
   CHECK(made == 1);

@@ -270,3 +270,27 @@ TEST_CASE("sync_map: concurrent store/load/erase keep values consistent", "[anal
     CHECK(visits.count(k) == (m.load(k).has_value() ? 1u : 0u));
   }
 }
+
+TEST_CASE("sync_map: interface-keyed hashing (map[any]) keeps the map's semantics",
+          "[analogues][sync-map]") {
+  using claimbench::go::AnyKeyEq;
+  using claimbench::go::AnyKeyHash;
+  AnyKeyHash<std::uint64_t> h;
+  AnyKeyEq<std::uint64_t> eq;
+  CHECK(h(42) == h(42));
+  CHECK(h(1) != h(2));  // a mixer, not the identity
+  CHECK(eq(7, 7));
+  CHECK_FALSE(eq(7, 8));
+
+  SyncMap<std::uint64_t, std::uint64_t, AnyKeyHash<std::uint64_t>, AnyKeyEq<std::uint64_t>> m;
+  for (std::uint64_t k = 0; k < 100; ++k)
+    m.store(k, k * 3);
+  for (std::uint64_t k = 0; k < 100; ++k) {
+    const auto v = m.load(k);
+    REQUIRE(v.has_value());
+    CHECK(*v == k * 3);
+  }
+  m.erase(5);
+  CHECK_FALSE(m.load(5).has_value());
+  CHECK_FALSE(m.load(1000).has_value());
+}
