@@ -179,7 +179,8 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   if (options.repetitions < kMinPairs) {
     std::fprintf(stderr,
                  "bench: warning: --repetitions %d is below %d, the fewest paired rounds the "
-                 "statistics can judge; every check will come out INCONCLUSIVE\n",
+                 "statistics can judge; a check is decided only if sequential rounds (up to "
+                 "--max-rounds) reach a later look\n",
                  options.repetitions, kMinPairs);
   }
   if (command.events) {

@@ -433,6 +433,9 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
         ThreadPlace place;
         place.thread = t++;
         place.pu = static_cast<int>(pu);
+        // The process's affinity mask holds its threads to these PUs; which Go thread ran on
+        // which of them is not observable from here, so the pinned PU stands for it.
+        place.ran_on = place.pu;
         if (const Pu* p = topology.find_pu(pu)) {
           place.core = static_cast<int>(p->core);
           place.package = static_cast<int>(p->package);
