@@ -92,8 +92,14 @@ int main(int argc, char** argv) {
        [&](CLI::App& app) {
          app.add_option("--claim", run.claims, "claim id (repeatable)");
          app.add_flag("--all", run.all, "every encoded claim");
-         app.add_flag("--quick", run.quick, "6 repetitions of 0.01 s: a fast, rougher answer");
-         app.add_option("--repetitions", run.repetitions, "paired rounds (default 10)");
+         app.add_flag("--quick", run.quick,
+                      "6 base rounds (at most 12) of 0.01 s: a fast, rougher answer");
+         app.add_option("--repetitions", run.repetitions, "base paired rounds (default 8)");
+         app.add_option("--max-rounds", run.max_rounds,
+                        "rounds in all, while checks are undecided (default 32)");
+         app.add_option("--extra-time", run.extra_time,
+                        "time for rounds after the base, as a fraction of the base's (default 0.25)");
+         app.add_flag("--no-go", run.no_go, "do not run the Go twins");
          app.add_option("--min-time", run.min_time_s, "seconds per repetition (default 0.05)");
          app.add_option("--cpus", run.cpus, "explicit PU list, e.g. 0,2 or 0-3");
          app.add_option("--placement", run.placement, "spread (default), compact or siblings");

@@ -19,7 +19,9 @@
 #include "claimbench/measure/runner.hpp"
 #include "claimbench/judge/summarise.hpp"
 #include "claimbench/measure/topology.hpp"
+#include "claimbench/commands/paths.hpp"
 #include "claimbench/commands/version.hpp"
+#include "claimbench/measure/go_side.hpp"
 
 namespace claimbench {
 namespace {
@@ -144,9 +146,21 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   if (!placement) return usage_error(placement.error().message);
 
   RunOptions options;
-  options.repetitions = command.repetitions.value_or(command.quick ? kMinPairs : 10);
+  options.repetitions = command.repetitions.value_or(command.quick ? kMinPairs : 8);
+  options.max_rounds = command.max_rounds.value_or(command.quick ? 12 : 32);
+  options.extra_time = command.extra_time.value_or(0.25);
   options.min_time_s = command.min_time_s.value_or(command.quick ? 0.01 : 0.05);
   if (options.repetitions < 1) return usage_error("--repetitions must be at least 1");
+  if (command.max_rounds && *command.max_rounds < options.repetitions) {
+    return usage_error(fmt::format("--max-rounds {} is below the base rounds ({}, --repetitions)",
+                                   *command.max_rounds, options.repetitions));
+  }
+  options.max_rounds = std::max(options.max_rounds, options.repetitions);
+  if (!std::isfinite(options.extra_time) || options.extra_time < 0 || options.extra_time > 100) {
+    return usage_error(fmt::format(
+        "--extra-time must be a fraction of the base rounds' time from 0 to 100, got {}",
+        options.extra_time));
+  }
   // inf or nan would make Google Benchmark spin forever; an hour per repetition is already
   // beyond any claim here, so larger values are typos, refused the same way.
   if (!std::isfinite(options.min_time_s) || options.min_time_s <= 0 ||
@@ -158,7 +172,8 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   if (options.repetitions < kMinPairs) {
     std::fprintf(stderr,
                  "bench: warning: --repetitions %d is below %d, the fewest paired rounds the "
-                 "statistics can judge; every check will come out INCONCLUSIVE\n",
+                 "statistics can judge; a check is decided only if sequential rounds (up to "
+                 "--max-rounds) reach a later look\n",
                  options.repetitions, kMinPairs);
   }
   if (command.events) {
@@ -174,11 +189,27 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
     if (tty) std::fprintf(stderr, "\r\033[K  %s", message.c_str());
   };
 
+  // The twins are built once per run, before any claim: a cached build costs a hash of sources.
+  const bool any_go = std::any_of(selected.begin(), selected.end(), [](const Claim* claim) {
+    return std::any_of(claim->checks.begin(), claim->checks.end(),
+                       [](const Check& check) { return check.go.has_value(); });
+  });
+  if (command.no_go) {
+    options.go.skip_reason = "Go twins skipped on request (--no-go)";
+  } else if (any_go) {
+    if (tty) std::fputs("  building the Go twins...", stderr);
+    options.go = prepare_go(go_module_dir(), go_build_dir());
+    if (tty) std::fputs("\r\033[K", stderr);
+    if (!options.go.enabled) std::fprintf(stderr, "bench: Go side skipped: %s\n",
+                                          options.go.skip_reason.c_str());
+  }
+
   RunRecord record;
   record.created_utc = utc_now_iso();
   record.command = command.command_line;
   record.claimbench_version = std::string(version());
-  record.options = {options.repetitions, options.min_time_s};
+  record.options = {options.repetitions, options.min_time_s, options.max_rounds, options.go.enabled};
+  if (options.go.enabled) record.go_version = options.go.version;
   record.machine = describe_machine(*topology);
   auto writer = ResultWriter::create(command.out, result_stem(record.machine));
   if (!writer) return usage_error(writer.error().message);

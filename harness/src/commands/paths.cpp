@@ -1,5 +1,7 @@
-// Finding claims/ and scripts/charts.py relative to the running executable.
+// Finding claims/, scripts/charts.py and benchmarks/go relative to the running executable.
 #include "claimbench/commands/paths.hpp"
+
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -64,6 +66,19 @@ fs::path default_claims_dir() {
 fs::path charts_script() {
   if (auto env = env_path("CLAIMBENCH_CHARTS")) return *env;
   return find_data(fs::path("scripts") / "charts.py").value_or(fs::path("scripts") / "charts.py");
+}
+
+fs::path go_module_dir() {
+  if (auto env = env_path("CLAIMBENCH_GO_MODULE")) return *env;
+  return find_data(fs::path("benchmarks") / "go").value_or(fs::path("benchmarks") / "go");
+}
+
+fs::path go_build_dir() {
+  const fs::path exe_dir = executable_dir();
+  if (!exe_dir.empty() && access(exe_dir.c_str(), W_OK) == 0) return exe_dir;
+  if (auto cache = env_path("XDG_CACHE_HOME")) return *cache / "claimbench";
+  if (auto home = env_path("HOME")) return *home / ".cache" / "claimbench";
+  return fs::temp_directory_path() / "claimbench";
 }
 
 std::string redact_path(const std::string& argument) {

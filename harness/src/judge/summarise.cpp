@@ -17,6 +17,7 @@ VariantResult summarise_variant(const VariantRun& variant,
   VariantResult out;
   out.name = variant.name;
   out.threads = variant.threads;
+  out.go = variant.go;
   out.skipped = variant.skipped;
   out.ops_per_iteration = variant.ops_per_iteration();
   out.placement = variant.placement;
@@ -58,6 +59,24 @@ CheckResult check_result(const Check& check, const CheckOutcome& outcome) {
   out.spread_denominator = finite_value(outcome.spread_denominator);
   out.mechanism_ratio = outcome.mechanism_ratio;
   out.reason = outcome.reason;
+  out.rounds = outcome.rounds;
+  out.undecided = outcome.undecided;
+  return out;
+}
+
+SideOutcome side_outcome(const GoCheckRun& go) {
+  const CheckOutcome& outcome = go.outcome;
+  SideOutcome out;
+  out.numerator = go.numerator;
+  out.denominator = go.denominator;
+  out.estimate = finite_value(outcome.estimate);
+  out.ci = outcome.ci;
+  out.confidence = outcome.confidence;
+  out.pairs = outcome.pairs;
+  out.rounds = outcome.rounds;
+  out.verdict = outcome.verdict;
+  out.undecided = outcome.undecided;
+  out.reason = outcome.reason;
   return out;
 }
 
@@ -74,6 +93,8 @@ ClaimResult summarise(const ClaimRun& run) {
   out.caveats = claim.caveats;
   out.go_meaning = claim.go_meaning;
   out.sources = claim.sources;
+  out.go_file = claim.go_file;
+  out.go_none = claim.go_none;
   out.status = run.skipped       ? ClaimStatus::skipped
                : run.interrupted ? ClaimStatus::interrupted
                                  : ClaimStatus::ran;
@@ -99,8 +120,19 @@ ClaimResult summarise(const ClaimRun& run) {
   counter_names.push_back("alloc_bytes");
   for (const auto& variant : run.variants)
     out.variants.push_back(summarise_variant(variant, counter_names));
-  for (std::size_t i = 0; i < claim.checks.size() && i < run.checks.size(); ++i)
-    out.checks.push_back(check_result(claim.checks[i], run.checks[i]));
+  const bool go_only = claim.benchmarks.empty();
+  for (std::size_t i = 0; i < claim.checks.size() && i < run.checks.size(); ++i) {
+    CheckResult check = check_result(claim.checks[i], run.checks[i]);
+    if (i < run.go_checks.size() && run.go_checks[i]) {
+      check.go = side_outcome(*run.go_checks[i]);
+      // A go-only check's main fields are its Go side (see run_claim): name the twins there.
+      if (go_only) {
+        check.numerator = run.go_checks[i]->numerator;
+        check.denominator = run.go_checks[i]->denominator;
+      }
+    }
+    out.checks.push_back(std::move(check));
+  }
   return out;
 }
 

@@ -47,7 +47,105 @@ Verdict decide(const Check& check, const Interval& ci) {
   return Verdict::inconclusive;
 }
 
+// INCONCLUSIVE, but why: a point interval at the estimate would still be undecided exactly when
+// the estimate sits in the band between the refute and the holds bound (borderline); otherwise
+// the interval is merely too wide (noisy).
+std::string undecided_kind(const Check& check, double estimate) {
+  if (!std::isfinite(estimate)) return "too few";
+  return decide(check, Interval{estimate, estimate}) == Verdict::inconclusive ? "borderline"
+                                                                                : "noisy";
+}
+
+std::string undecided_text(const std::string& kind) {
+  if (kind == "borderline") return "; borderline: the estimate lies between the bounds";
+  if (kind == "noisy") return "; noisy: the estimate is clear of the bounds, the interval is not";
+  if (kind == "too few") return "; too few pairs to judge";
+  return "";
+}
+
+// The shared body of both judges: `interval` gives the CI for the values (logs for ratios).
+CheckOutcome judge_with(const Check& check, const CheckSamples& samples, double noise_limit,
+                        const MechanismSamples* mechanism, double confidence, const Look* look) {
+  CheckOutcome out;
+  out.check_id = check.id;
+  out.confidence = confidence;
+  const bool absolute = check.kind == CheckKind::absolute;
+
+  std::vector<double> values = absolute ? finite(samples.numerator) : paired_log_ratios(samples);
+  out.pairs = static_cast<int>(values.size());
+  out.rounds = look != nullptr ? look->rounds
+                               : static_cast<int>(std::max(samples.numerator.size(),
+                                                           samples.denominator.size()));
+  const auto ci = look != nullptr ? look_interval(values, *look)
+                                  : median_interval(values, out.confidence);
+  out.estimate = absolute ? median(values) : std::exp(median(values));
+  if (ci) out.ci = absolute ? *ci : Interval{std::exp(ci->lo), std::exp(ci->hi)};
+  if (!absolute) {
+    out.spread_numerator = relative_spread(finite(samples.numerator));
+    out.spread_denominator = relative_spread(finite(samples.denominator));
+  }
+  const std::string bounds = threshold_text(check.kind, thresholds_of(check));
+  // A look's confidence is odd (98.6%), so it keeps a decimal; the fixed ones do not need it.
+  const std::string level = look != nullptr ? fmt::format("{:.1f}%", out.confidence * 100)
+                                            : fmt::format("{:.0f}%", out.confidence * 100);
+  const std::string at = look != nullptr ? fmt::format(" at {} rounds", look->rounds) : "";
+
+  if (!out.ci) {
+    out.verdict = Verdict::inconclusive;
+    out.undecided = "too few";
+    out.reason = look != nullptr
+                     ? fmt::format("only {} usable {}{}; too few for a {} interval", out.pairs,
+                                   absolute ? "repetitions" : "pairs", at, level)
+                     : fmt::format("only {} usable {}; a {} interval needs at least {}",
+                                   out.pairs, absolute ? "repetitions" : "pairs", level,
+                                   kMinPairs);
+    return out;
+  }
+  out.verdict = decide(check, *out.ci);
+  const std::string measured = fmt::format(
+      "{} {:.3g}{} ({} CI {:.3g}–{:.3g}{}; {})", absolute ? check.metric : std::string("ratio"),
+      out.estimate, absolute ? "" : "×", level, out.ci->lo, out.ci->hi, at, bounds);
+  const double worst_spread = std::max(out.spread_numerator, out.spread_denominator);
+  if (!absolute && worst_spread > noise_limit) {
+    out.verdict = Verdict::inconclusive;
+    out.undecided = "noisy";
+    out.reason = fmt::format("{}; too noisy to decide: a side's spread is {:.0f}% (limit {:.0f}%)",
+                             measured, worst_spread * 100, noise_limit * 100);
+    return out;
+  }
+  out.reason = measured;
+  if (out.verdict == Verdict::inconclusive) {
+    out.undecided = undecided_kind(check, out.estimate);
+    out.reason += "; the interval straddles a threshold" + undecided_text(out.undecided);
+  }
+
+  if (mechanism != nullptr && !check.mechanism.empty()) {
+    if (!mechanism->available) {
+      out.reason += fmt::format("; rests on time alone ({} not countable here)", check.mechanism);
+    } else {
+      const auto logs = paired_log_ratios(mechanism->samples);
+      if (!logs.empty()) {
+        out.mechanism_ratio = std::exp(median(logs));
+        // The counter must move the way time does: more events per op on the slower side.
+        const bool time_up = out.estimate > 1.0;
+        const bool counter_up = *out.mechanism_ratio > 1.0;
+        out.reason += fmt::format("; {} ratio {:.3g}×", check.mechanism, *out.mechanism_ratio);
+        if (out.verdict == Verdict::holds && time_up != counter_up) {
+          out.verdict = Verdict::inconclusive;
+          out.undecided = "mechanism";
+          out.reason += fmt::format(", which disagrees with the time ratio");
+        }
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+double plan_alpha_side(const Check& check) {
+  return check.kind == CheckKind::equivalent ? 0.05 : 0.025;
+}
 
 std::string_view to_string(Verdict verdict) {
   switch (verdict) {
@@ -74,61 +172,25 @@ CheckOutcome skipped(const Check& check, std::string reason) {
 
 CheckOutcome judge(const Check& check, const CheckSamples& samples, double noise_limit,
                    const MechanismSamples* mechanism) {
-  CheckOutcome out;
-  out.check_id = check.id;
-  out.confidence = check.kind == CheckKind::equivalent ? 0.90 : 0.95;
-  const bool absolute = check.kind == CheckKind::absolute;
+  return judge_with(check, samples, noise_limit, mechanism,
+                    check.kind == CheckKind::equivalent ? 0.90 : 0.95, nullptr);
+}
 
-  std::vector<double> values = absolute ? finite(samples.numerator) : paired_log_ratios(samples);
-  out.pairs = static_cast<int>(values.size());
-  const auto ci = median_interval(values, out.confidence);
-  out.estimate = absolute ? median(values) : std::exp(median(values));
-  if (ci) out.ci = absolute ? *ci : Interval{std::exp(ci->lo), std::exp(ci->hi)};
-  if (!absolute) {
-    out.spread_numerator = relative_spread(finite(samples.numerator));
-    out.spread_denominator = relative_spread(finite(samples.denominator));
+CheckOutcome judge(const Check& check, const CheckSamples& samples, double noise_limit,
+                   const MechanismSamples* mechanism, const Look& look) {
+  // Only the rounds up to the look count, so a later call sees exactly what the look saw.
+  CheckSamples seen = samples;
+  const auto cut = static_cast<std::size_t>(std::max(look.rounds, 0));
+  if (seen.numerator.size() > cut) seen.numerator.resize(cut);
+  if (seen.denominator.size() > cut) seen.denominator.resize(cut);
+  MechanismSamples counted;
+  if (mechanism != nullptr) {
+    counted = *mechanism;
+    if (counted.samples.numerator.size() > cut) counted.samples.numerator.resize(cut);
+    if (counted.samples.denominator.size() > cut) counted.samples.denominator.resize(cut);
   }
-  const std::string bounds = threshold_text(check.kind, thresholds_of(check));
-
-  if (!out.ci) {
-    out.verdict = Verdict::inconclusive;
-    out.reason = fmt::format("only {} usable {}; a {:.0f}% interval needs at least {}", out.pairs,
-                             absolute ? "repetitions" : "pairs", out.confidence * 100, kMinPairs);
-    return out;
-  }
-  out.verdict = decide(check, *out.ci);
-  const std::string measured = fmt::format(
-      "{} {:.3g}{} ({:.0f}% CI {:.3g}–{:.3g}; {})", absolute ? check.metric : std::string("ratio"),
-      out.estimate, absolute ? "" : "×", out.confidence * 100, out.ci->lo, out.ci->hi, bounds);
-  const double worst_spread = std::max(out.spread_numerator, out.spread_denominator);
-  if (!absolute && worst_spread > noise_limit) {
-    out.verdict = Verdict::inconclusive;
-    out.reason = fmt::format("{}; too noisy to decide: a side's spread is {:.0f}% (limit {:.0f}%)",
-                             measured, worst_spread * 100, noise_limit * 100);
-    return out;
-  }
-  out.reason = measured;
-  if (out.verdict == Verdict::inconclusive) out.reason += "; the interval straddles a threshold";
-
-  if (mechanism != nullptr && !check.mechanism.empty()) {
-    if (!mechanism->available) {
-      out.reason += fmt::format("; rests on time alone ({} not countable here)", check.mechanism);
-    } else {
-      const auto logs = paired_log_ratios(mechanism->samples);
-      if (!logs.empty()) {
-        out.mechanism_ratio = std::exp(median(logs));
-        // The counter must move the way time does: more events per op on the slower side.
-        const bool time_up = out.estimate > 1.0;
-        const bool counter_up = *out.mechanism_ratio > 1.0;
-        out.reason += fmt::format("; {} ratio {:.3g}×", check.mechanism, *out.mechanism_ratio);
-        if (out.verdict == Verdict::holds && time_up != counter_up) {
-          out.verdict = Verdict::inconclusive;
-          out.reason += fmt::format(", which disagrees with the time ratio");
-        }
-      }
-    }
-  }
-  return out;
+  return judge_with(check, seen, noise_limit, mechanism != nullptr ? &counted : nullptr,
+                    look.confidence(), &look);
 }
 
 }  // namespace claimbench

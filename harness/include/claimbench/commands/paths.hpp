@@ -19,6 +19,13 @@ std::filesystem::path default_claims_dir();
 /// scripts/charts.py, found the same way ($CLAIMBENCH_CHARTS overrides).
 std::filesystem::path charts_script();
 
+/// The Go twins' module (benchmarks/go), found the same way ($CLAIMBENCH_GO_MODULE overrides).
+std::filesystem::path go_module_dir();
+
+/// Where the twins' test binary is built and cached: next to the executable (<exe>/go/...) when
+/// that folder is writable (a build tree), else $XDG_CACHE_HOME/claimbench (~/.cache/claimbench).
+std::filesystem::path go_build_dir();
+
 /// Reduces an absolute path the user typed to "…/<last component>", so a result never records
 /// the layout of the machine that ran it; anything else is returned unchanged.
 std::string redact_path(const std::string& argument);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "claimbench/catalog/claims.hpp"
+#include "claimbench/judge/sequential.hpp"
 #include "claimbench/judge/stats.hpp"
 
 namespace claimbench {
@@ -40,13 +41,31 @@ struct CheckOutcome {
   double spread_denominator = 0;
   std::optional<double> mechanism_ratio;
   std::string reason;  ///< why this verdict, in one sentence with the numbers
+  int rounds = 0;       ///< rounds measured at the look that gave this verdict
+  /// For INCONCLUSIVE, why: "borderline" (the estimate itself lies between the refute and the
+  /// holds bound, so no amount of data would settle it), "noisy" (the estimate is clear of the
+  /// band but the interval, or a side's spread, is too wide), "too few" (not enough pairs for
+  /// an interval), or "mechanism" (the counter moved against the time ratio). Else empty.
+  std::string undecided;
 };
 
 /// Smallest number of pairs that can reach a 95% interval for a median.
 inline constexpr int kMinPairs = 6;
 
+/// Judges with today's fixed interval: 95% (90% for equivalence) over all the pairs.
 CheckOutcome judge(const Check& check, const CheckSamples& samples, double noise_limit,
                    const MechanismSamples* mechanism = nullptr);
+
+/// Judges at one look of a sequential plan (judge/sequential.hpp): the look's sign-test
+/// interval and confidence instead of the fixed one, over the pairs of the first look.rounds
+/// rounds; the noise and mechanism rules are the same. The reason names the look ("98.6% CI
+/// ... at 12 rounds").
+CheckOutcome judge(const Check& check, const CheckSamples& samples, double noise_limit,
+                   const MechanismSamples* mechanism, const Look& look);
+
+/// The one-sided error a check's sequential plan spends: 0.05 for equivalence (two one-sided
+/// 5% tests, as the fixed 90% interval), 0.025 otherwise (as the fixed two-sided 95%).
+double plan_alpha_side(const Check& check);
 
 CheckOutcome skipped(const Check& check, std::string reason);
 

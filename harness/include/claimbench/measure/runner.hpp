@@ -1,5 +1,6 @@
 #pragma once
-/// Runs a claim's benchmarks with Google Benchmark in paired rounds and judges its checks.
+/// Runs a claim's benchmarks (Google Benchmark in process, Go twins as processes) in paired
+/// sequential rounds and judges each check's C++ and Go sides.
 
 #include <atomic>
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "claimbench/catalog/claims.hpp"
 #include "claimbench/measure/counters.hpp"
+#include "claimbench/measure/go_side.hpp"
 #include "claimbench/measure/placement.hpp"
 #include "claimbench/store/result_model.hpp"
 #include "claimbench/measure/topology.hpp"
@@ -18,7 +20,12 @@
 namespace claimbench {
 
 struct RunOptions {
-  int repetitions = 10;             ///< rounds; each runs every benchmark of the claim once
+  int repetitions = 10;             ///< base rounds; each runs every variant of the claim once
+  /// The sequential round budget: after the base rounds, only the variants of undecided checks
+  /// run, up to this many rounds in all. 0 (or <= repetitions): the base rounds only.
+  int max_rounds = 0;
+  /// The rounds after the base may take at most this fraction of the base rounds' time.
+  double extra_time = 0.25;
   double min_time_s = 0.05;         ///< Google Benchmark's minimum time per repetition
   std::optional<Policy> policy;     ///< default: spread
   std::optional<std::string> cpus;  ///< explicit list; overrides policy
@@ -27,17 +34,28 @@ struct RunOptions {
   std::function<void(const std::string&)> progress;
   /// Checked between benchmarks: set by a SIGINT handler to stop after the current one.
   const std::atomic<bool>* stop = nullptr;
+  /// The Go twins' binary, prepared once per bench run (prepare_go); disabled by default.
+  GoSetup go;
 };
 
 struct VariantRun {
-  std::string name;  ///< full Google Benchmark name, e.g. "BM_FalseSharing/packed/threads:2"
-  int threads = 1;
+  std::string name;  ///< full Google Benchmark name, or a Go twin's sub-benchmark name
+  int threads = 1;   ///< for a Go twin: GOMAXPROCS and the PUs it is pinned to
+  bool go = false;   ///< a Go twin run as its own process
   std::string skipped;  ///< why it did not run; empty when it ran
   std::vector<Repetition> repetitions;
   std::vector<ThreadPlace> placement;
   double ops_per_iteration() const;
-  /// The metric of one repetition: "ns_per_op", or a counter per op.
+  /// The metric of one repetition: "ns_per_op", or a counter per op (for a Go twin the check's
+  /// metric read through go_unit: ns/op, allocs/op, B/op or a reported unit).
   double metric(const Repetition& repetition, const std::string& metric_name) const;
+};
+
+/// A check's Go side: the twins it compares and how it was judged.
+struct GoCheckRun {
+  std::string numerator;
+  std::string denominator;
+  CheckOutcome outcome;
 };
 
 struct ClaimRun {
@@ -51,9 +69,15 @@ struct ClaimRun {
   std::optional<double> probe_before_ns;
   std::optional<double> probe_after_ns;
   std::vector<VariantRun> variants;
-  std::vector<CheckOutcome> checks;
+  std::vector<CheckOutcome> checks;  ///< the C++ side; a go-only claim's Go side
+  /// Parallel to checks: the Go side of each check that names twins (nullopt: none named).
+  std::vector<std::optional<GoCheckRun>> go_checks;
+  bool go_ran = false;  ///< at least one Go twin was run
+  int rounds = 0;       ///< rounds run, base and sequential together
   double seconds = 0;
+  /// A C++ variant by name, or (go = true) a Go twin by name and GOMAXPROCS.
   const VariantRun* find(const std::string& name) const;
+  const VariantRun* find_go(const std::string& twin, int procs) const;
 };
 
 /// The counters that explain a claim's result, in table order: the events that opened, allocs,
@@ -73,7 +97,8 @@ std::optional<std::string> cannot_run(const Claim& claim, const Topology& topolo
 ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement& placement,
                    const RunOptions& options);
 
-/// Judges every check of a claim from the repetitions already collected.
+/// Judges every check's C++ side from the repetitions already collected, with the fixed
+/// (non-sequential) interval.
 std::vector<CheckOutcome> judge_checks(const Claim& claim, const ClaimRun& run);
 
 }  // namespace claimbench
