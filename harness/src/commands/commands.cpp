@@ -198,7 +198,9 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
     options.go.skip_reason = "Go twins skipped on request (--no-go)";
   } else if (any_go) {
     if (tty) std::fputs("  building the Go twins...", stderr);
-    options.go = prepare_go(go_module_dir(), go_build_dir());
+    std::vector<std::string> sub_packages;
+    for (const Claim* claim : selected) sub_packages.push_back(go_package_of(claim->go_file));
+    options.go = prepare_go(go_module_dir(), go_build_dir(), sub_packages);
     if (tty) std::fputs("\r\033[K", stderr);
     if (!options.go.enabled) std::fprintf(stderr, "bench: Go side skipped: %s\n",
                                           options.go.skip_reason.c_str());

@@ -5,8 +5,24 @@
 
 namespace claimbench {
 
-GoSetup prepare_go(const std::filesystem::path& module_dir,
-                   const std::filesystem::path& build_dir) {
+std::string go_package_of(const std::string& go_file) {
+  return std::filesystem::path(go_file).parent_path().generic_string();
+}
+
+const std::filesystem::path* GoSetup::binary_for(const std::string& go_file,
+                                                 std::string& why) const {
+  const std::string package = go_package_of(go_file);
+  if (package.empty()) return &binary;
+  if (auto it = packages.find(package); it != packages.end()) return &it->second;
+  auto error = package_errors.find(package);
+  why = error != package_errors.end()
+            ? error->second
+            : fmt::format("the Go package '{}' was not built for this run", package);
+  return nullptr;
+}
+
+GoSetup prepare_go(const std::filesystem::path& module_dir, const std::filesystem::path& build_dir,
+                   const std::vector<std::string>& sub_packages) {
   GoSetup out;
   auto go = find_go();
   if (!go) {
@@ -22,6 +38,17 @@ GoSetup prepare_go(const std::filesystem::path& module_dir,
   out.enabled = true;
   out.skip_reason.clear();
   out.binary = *binary;
+  for (const auto& package : sub_packages) {
+    if (package.empty() || out.packages.contains(package)) continue;
+    // A failed sub-package (no C compiler for cgo) skips only its claims' Go side.
+    auto built = build_twins(*go, module_dir, build_dir, package);
+    if (built) {
+      out.packages[package] = *built;
+    } else {
+      out.package_errors[package] =
+          fmt::format("the Go twins in '{}' did not build: {}", package, built.error().message);
+    }
+  }
   return out;
 }
 

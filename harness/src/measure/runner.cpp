@@ -145,19 +145,22 @@ bool settled(const CheckOutcome& outcome) {
          outcome.verdict == Verdict::skipped;
 }
 
-// Measures one Go twin once, as its own process pinned to the first `threads` PUs.
-void measure_go(VariantRun& variant, const GoSetup& go, const Placement& placement,
-                const RunOptions& options, int round) {
+// Measures one Go twin once, as its own process with GOMAXPROCS = its threads, pinned to the
+// PUs the claim's C++ benchmarks use (`pus`): a C++ variant's extra threads (a channel's peer,
+// pool workers) run on those PUs too, so a twin that sizes itself from its pinned PUs sees the
+// same machine, while GOMAXPROCS bounds its Ps as the C++ thread count bounds its threads.
+void measure_go(VariantRun& variant, const std::filesystem::path& binary,
+                const std::vector<unsigned>& pus, const RunOptions& options, int round) {
   TwinRun twin;
   twin.bench = variant.name;
-  for (unsigned pu : first_pus(placement, variant.threads))
+  for (unsigned pu : pus)
     twin.pus.push_back(static_cast<int>(pu));
   twin.gomaxprocs = variant.threads;
   twin.benchtime_s = options.min_time_s;
   twin.count = 1;
   twin.timeout = std::chrono::seconds(120);
   twin.stop = options.stop;
-  auto result = run_twin(go.binary, twin);
+  auto result = run_twin(binary, twin);
   if (!result) {
     variant.skipped = result.error().message;
     return;
@@ -307,8 +310,11 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
     variant.name = twin;
     variant.threads = procs;
     variant.go = true;
+    std::string no_binary;
     if (wants_race_build(twin)) {
       variant.skipped = "a -race build of the twins is not made by this runner yet";
+    } else if (go_on && options.go.binary_for(claim.go_file, no_binary) == nullptr) {
+      variant.skipped = no_binary;
     } else if (auto reason = cannot_place(placement, procs)) {
       variant.skipped = *reason;
     }
@@ -387,7 +393,15 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
     VariantRun& variant = run.variants[v];
     if (!variant.skipped.empty()) return;
     if (variant.go) {
-      measure_go(variant, options.go, placement, options, round);
+      std::string why;
+      const auto* binary = options.go.binary_for(claim.go_file, why);
+      if (binary == nullptr) {
+        variant.skipped = why;
+        return;
+      }
+      // At least the twin's own Ps, and every PU the claim's C++ side uses.
+      const auto twin_pus = first_pus(placement, std::max(used, variant.threads));
+      measure_go(variant, *binary, twin_pus, options, round);
       run.go_ran = true;
       return;
     }
