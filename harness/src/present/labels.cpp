@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <regex>
 
 namespace claimbench {
@@ -96,13 +97,24 @@ std::string side_cell(CheckKind kind, const SideOutcome& side) {
   return cell;
 }
 
+namespace {
+
+// "95%", or "99.6%" where rounding to a whole percent would overstate the coverage.
+std::string coverage_text(double confidence) {
+  const double percent = confidence * 100;
+  return std::abs(percent - std::round(percent)) < 0.05 ? fmt::format("{:.0f}%", percent)
+                                                        : fmt::format("{:.1f}%", percent);
+}
+
+}  // namespace
+
 std::string side_numbers(CheckKind kind, const SideOutcome& side) {
   if (side.verdict == Verdict::skipped) return fmt::format("SKIPPED: {}", side.reason);
   if (!side.estimate) return side.reason;
   std::string out = kind == CheckKind::absolute ? estimate_text(kind, *side.estimate)
                                                 : "ratio " + estimate_text(kind, *side.estimate);
   if (side.ci) {
-    out += fmt::format(" ({:.0f}% CI {:.3g}–{:.3g})", side.confidence * 100, side.ci->lo,
+    out += fmt::format(" ({} CI {:.3g}–{:.3g})", coverage_text(side.confidence), side.ci->lo,
                        side.ci->hi);
   }
   if (side.rounds > 0) out += fmt::format(" at {} rounds", side.rounds);
