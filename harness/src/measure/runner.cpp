@@ -171,6 +171,7 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
       run.checks.push_back(skipped(check, *reason));
     return run;
   }
+  const LoadWatch load(first_pus(placement, static_cast<int>(placement.pus.size())));
 
   int max_threads = 1;
   for (const auto& name : list_benchmarks(claim.benchmarks)) {
@@ -189,7 +190,7 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
   run.counters = plan_counters(options.events.value_or(claim.events));
 
   RunConfig config{&topology, first_pus(placement, static_cast<int>(placement.pus.size())),
-                   run.counters.events};
+                   run.counters.events, options.children};
   const bool contended = used >= 2 && pus.size() >= 2;
   if (contended) run.probe_before_ns = cache_line_transfer_ns(topology, pus[0], pus[1]);
 
@@ -232,6 +233,7 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
     }
   }
   run.checks = judge_checks(claim, run);
+  run.load = load.report();
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return run;
 }

@@ -75,8 +75,12 @@ std::string render_topology(const Topology& topology, const Placement& placement
 std::string render_claim(const ClaimResult& claim, const Style& style) {
   std::string out =
       fmt::format("\n{} — {} [{}]\n", bold(claim.id, style), claim.title, claim.fidelity);
+  if (claim.status == ClaimStatus::interrupted)
+    out += fmt::format("  interrupted: {}\n", claim.reason);
   if (claim.status == ClaimStatus::skipped) {
     out += fmt::format("  skipped: {}\n", claim.reason);
+  } else if (claim.variants.empty()) {
+    // An interrupted claim that kept nothing: no table to show.
   } else {
     // Placement: the widest variant that ran says where every thread went.
     const VariantResult* widest = nullptr;
@@ -134,6 +138,8 @@ std::string render_claim(const ClaimResult& claim, const Style& style) {
     }
   }
   out += "\n";
+  // A busy machine is said next to the verdicts it may have moved.
+  if (claim.load && !claim.load->summary.empty()) out += fmt::format("  {}\n", claim.load->summary);
   for (const auto& check : claim.checks) {
     // What the check says (in the claim file's words, naming any known C++/Go difference), then
     // the numbers that decided it.

@@ -75,6 +75,10 @@ std::string claim_section(const LoadedClaim& loaded, const MachineResults& m, bo
   if (claim.status == ClaimStatus::skipped) {
     return out + fmt::format("**Skipped here:** {}\n\n", claim.reason);
   }
+  if (claim.status == ClaimStatus::interrupted) {
+    out += fmt::format("**Interrupted here:** {}\n\n", claim.reason);
+    if (claim.variants.empty()) return out;
+  }
   out += fmt::format("Placement: {}, PUs [{}]; deepest shared cache: {}.", claim.placement.policy,
                      fmt::join(claim.placement.pus, ","), claim.placement.shared_cache);
   if (claim.probe_before_ns) {
@@ -92,6 +96,8 @@ std::string claim_section(const LoadedClaim& loaded, const MachineResults& m, bo
                        num(check.estimate), ci_text(check.ci),
                        threshold_text(check.kind, check.thresholds), to_string(check.verdict));
   }
+  if (claim.load && !claim.load->summary.empty())
+    out += fmt::format("\n**{}**\n", claim.load->summary);
   out += "\nWhy:\n\n";
   for (const auto& check : claim.checks)
     out += fmt::format("- `{}`: {}\n", check.id, check.reason);

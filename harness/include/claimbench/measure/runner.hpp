@@ -10,12 +10,15 @@
 
 #include "claimbench/catalog/claims.hpp"
 #include "claimbench/measure/counters.hpp"
+#include "claimbench/measure/machine_load.hpp"
 #include "claimbench/measure/placement.hpp"
 #include "claimbench/store/result_model.hpp"
 #include "claimbench/measure/topology.hpp"
 #include "claimbench/judge/verdict.hpp"
 
 namespace claimbench {
+
+class ChildProcesses;
 
 struct RunOptions {
   int repetitions = 10;             ///< rounds; each runs every benchmark of the claim once
@@ -27,6 +30,8 @@ struct RunOptions {
   std::function<void(const std::string&)> progress;
   /// Checked between benchmarks: set by a SIGINT handler to stop after the current one.
   const std::atomic<bool>* stop = nullptr;
+  /// Where benchmarks register the child processes they start (see RunConfig::children).
+  ChildProcesses* children = nullptr;
 };
 
 struct VariantRun {
@@ -53,6 +58,7 @@ struct ClaimRun {
   std::vector<VariantRun> variants;
   std::vector<CheckOutcome> checks;
   double seconds = 0;
+  std::optional<LoadReport> load;  ///< /proc read before and after; nullopt when unreadable
   const VariantRun* find(const std::string& name) const;
 };
 
