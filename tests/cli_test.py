@@ -378,6 +378,48 @@ with tempfile.TemporaryDirectory() as tmp:
             print(f"FAIL {CASE}: wanted a header and {pus} rows of {pus + 1} cells:\n{result.stdout}")
             sys.exit(1)
         expect(bench("topology", "--latency", "--xml", "x.xml"), 2, "--latency", "--xml")
+    elif CASE == "disk-full-tmpfs":
+        # A real ENOSPC from a tiny tmpfs (needs mount rights; skipped, exit 77, without them).
+        import json
+        first = os.path.join(tmp, "sizing")
+        args = ["--repetitions", "1", "--min-time", "0.001"]
+        expect(bench("run", "--claim", "string-concat", *args, "--out", first), 0)
+        one_claim = os.path.getsize(os.path.join(first, os.listdir(first)[0]))
+        disk = os.path.join(tmp, "disk")
+        os.makedirs(disk)
+
+        def mount(size):
+            return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", disk],
+                                  capture_output=True).returncode == 0
+        if not mount("4k"):
+            print(f"skip {CASE}: cannot mount a tmpfs here")
+            sys.exit(77)
+        try:
+            # One page: the placeholder fits, the first claim's result does not.
+            result = bench("run", "--claim", "string-concat", *args, "--out", disk)
+            expect(result, 1, "No space left on device", "nothing was kept")
+            expect_nothing_written(disk)
+            subprocess.run(["umount", disk], check=True)
+            # Room for the first claim's result (and its temporary while the placeholder
+            # exists) but not for the second's next to it: the first stays, whole.
+            size = (int(one_claim * 1.5) // 4096 + 3) * 4096
+            if not mount(str(size)):
+                print(f"FAIL {CASE}: the second mount failed")
+                sys.exit(1)
+            result = bench("run", "--claim", "string-concat", "--claim", "cas-loop", *args,
+                           "--out", disk)
+            expect(result, 1, "No space left on device", "the last complete result stays in")
+            left = os.listdir(disk)
+            if len(left) != 1 or not left[0].endswith(".json") or left[0].startswith("."):
+                print(f"FAIL {CASE}: left {left}, wanted the one result file")
+                sys.exit(1)
+            with open(os.path.join(disk, left[0])) as f:
+                kept = json.load(f)
+            if [c["id"] for c in kept["claims"]] != ["string-concat"]:
+                print(f"FAIL {CASE}: the kept result holds {[c['id'] for c in kept['claims']]}")
+                sys.exit(1)
+        finally:
+            subprocess.run(["umount", disk], capture_output=True)
     elif CASE == "help":
         expect(bench("--help"), 0, "run", "topology", stream="stdout")
         expect(bench("run", "--repetitions", "many"), 2, "repetitions")
