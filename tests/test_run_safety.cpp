@@ -17,6 +17,7 @@
 #include "claimbench/commands/run_guard.hpp"
 #include "claimbench/judge/verdict.hpp"
 #include "claimbench/measure/child_processes.hpp"
+#include "claimbench/measure/runner.hpp"
 #include "claimbench/present/console.hpp"
 #include "claimbench/store/result.hpp"
 #include "claimbench/store/result_json.hpp"
@@ -222,4 +223,10 @@ TEST_CASE("absolute checks obey the noise limit like ratio checks", "[safety][ve
   allocs.at_most = 0.5;
   const std::vector<double> near_zero = {0, 0, 0.001, 0, 0.002, 0, 0, 0.001, 0, 0};
   CHECK(judge(allocs, {near_zero, {}}, 0.5).verdict == Verdict::holds);
+}
+
+TEST_CASE("a go-only claim's empty benchmark pattern selects no C++ benchmark", "[safety]") {
+  // Google Benchmark's own reading of "" is every benchmark: ~260 runs for nothing.
+  CHECK(list_benchmarks("").empty());
+  CHECK_FALSE(list_benchmarks("^BM_TestRunner/").empty());
 }

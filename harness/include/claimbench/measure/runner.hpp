@@ -66,7 +66,8 @@ struct ClaimRun {
 /// then the benchmarks' own counters (CAS failures, wait percentiles, RSS, ...), per op.
 std::vector<std::string> explaining_counters(const ClaimRun& run);
 
-/// Names of the built benchmarks that match a Google Benchmark filter regex.
+/// Names of the built benchmarks that match a Google Benchmark filter regex; none for an empty
+/// filter (a go-only claim's), which Google Benchmark itself would read as "all".
 std::vector<std::string> list_benchmarks(const std::string& filter);
 
 /// Thread count encoded in a benchmark name ("/threads:4"), 1 when absent.
