@@ -57,6 +57,7 @@
 #include <string>
 
 #include "claimbench/measure/bench.hpp"
+#include "claimbench/measure/child_processes.hpp"
 #include "claimbench/measure/memory.hpp"
 
 namespace {
@@ -227,15 +228,22 @@ struct Report {
 std::string run_child(int divisor, bool ballast, Report& report) {
   int fds[2];
   if (pipe(fds) != 0) return "pipe failed";
-  const pid_t pid = fork();
+  // The child leads its own process group (set on both sides of the fork, so neither order
+  // races) and is registered with the run, so an interrupt kills it rather than orphaning it.
+  const pid_t pid = claimbench::start_child_process([&] {
+    const pid_t child = fork();
+    if (child == 0) {
+      setpgid(0, 0);
+      close(fds[0]);
+      child_main(fds[1], divisor, ballast);
+    }
+    if (child > 0) setpgid(child, child);
+    return child;
+  });
   if (pid < 0) {
     close(fds[0]);
     close(fds[1]);
-    return "fork failed";
-  }
-  if (pid == 0) {
-    close(fds[0]);
-    child_main(fds[1], divisor, ballast);
+    return "fork failed (or the run is ending)";
   }
   close(fds[1]);
   char* bytes = reinterpret_cast<char*>(&report);
@@ -249,6 +257,7 @@ std::string run_child(int divisor, bool ballast, Report& report) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  claimbench::child_process_finished(pid);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got != sizeof report) {
     return "the Boehm GC child failed (" +
            (WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))

@@ -54,6 +54,7 @@
 #include <system_error>
 
 #include "claimbench/measure/bench.hpp"
+#include "claimbench/measure/child_processes.hpp"
 #include "claimbench/measure/run_config.hpp"
 
 extern char** environ;
@@ -112,13 +113,25 @@ Launch launch(const std::filesystem::path& program, const std::string& workload)
   const cpu_set_t wide = placement_mask();
   if (CPU_COUNT(&wide) > 0) sched_setaffinity(0, sizeof wide, &wide);
 
+  // Its own process group, registered with the run: an interrupt kills it (and anything it
+  // started) instead of leaving it running after bench has gone.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+
   const auto start = std::chrono::steady_clock::now();
-  pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ);
+  int spawned = ECANCELED;  // stays so when the run is ending and refuses new children
+  const pid_t pid = claimbench::start_child_process([&] {
+    pid_t child = -1;
+    spawned = posix_spawn(&child, path.c_str(), &actions, &attr, argv, environ);
+    return spawned == 0 ? child : -1;
+  });
   if (have_pinned) sched_setaffinity(0, sizeof pinned, &pinned);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   close(pipe_fds[1]);
-  if (spawned != 0) {
+  if (pid <= 0) {
     close(pipe_fds[0]);
     out.error = "posix_spawn " + path + ": " + std::strerror(spawned);
     return out;
@@ -138,6 +151,7 @@ Launch launch(const std::filesystem::path& program, const std::string& workload)
   rusage usage{};
   while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
+  claimbench::child_process_finished(pid);
   out.wall_ns = static_cast<double>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
           .count());

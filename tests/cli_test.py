@@ -51,6 +51,77 @@ def expect_nothing_written(out_dir):
         sys.exit(1)
 
 
+def interrupted_run(out, sig, claims, min_time="5"):
+    """Starts `bench run` on long benchmarks, sends `sig` about 1 s into the first claim and
+    checks the run's answer: exit 130 within 2 s (a bound on responsiveness, with margin over
+    the 0.8 s grace period), one whole result file marking every claim interrupted, no
+    temporary left. Returns the loaded result and its path."""
+    import json
+    import signal
+    import time
+    args = [BENCH, "run", *[a for c in claims for a in ("--claim", c)], "--min-time", min_time,
+            "--out", out]
+    err_path = os.path.join(os.path.dirname(out), f"stderr-{sig}.txt")
+    with open(err_path, "w") as err:
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, text=True)
+    deadline = time.monotonic() + 40
+    while "[1/" not in open(err_path).read():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            print(f"FAIL {CASE}: the run never started its first claim:\n{open(err_path).read()}")
+            sys.exit(1)
+        time.sleep(0.05)
+    time.sleep(1.0)
+    sent = time.monotonic()
+    proc.send_signal(sig)
+    try:
+        code = proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = "still running after 20 s"
+    took = time.monotonic() - sent
+    stderr = open(err_path).read()
+    problems = []
+    if code != 130:
+        problems.append(f"exit {code}, wanted 130")
+    if took > 2.0:
+        problems.append(f"took {took:.2f} s after the signal, wanted at most 2 s")
+    left = sorted(os.listdir(out)) if os.path.isdir(out) else []
+    results = [f for f in left if f.endswith(".json") and not f.startswith(".")]
+    if len(results) != 1 or len(left) != 1:
+        problems.append(f"left {left} in {out}, wanted one result file and no temporary")
+    result = None
+    if len(results) == 1:
+        with open(os.path.join(out, results[0])) as f:
+            result = json.load(f)
+        if result.get("complete") is not False:
+            problems.append("the result says complete")
+        ids = [c["id"] for c in result.get("claims", [])]
+        if ids != list(claims):
+            problems.append(f"the result lists claims {ids}, wanted {list(claims)}")
+        for c in result.get("claims", []):
+            if c["status"] != "interrupted" or not c["reason"]:
+                problems.append(f"{c['id']}: status {c['status']!r} reason {c['reason']!r}")
+    if problems:
+        print(f"FAIL {CASE}: {'; '.join(problems)}\nstderr:\n{stderr}")
+        sys.exit(1)
+    return result, os.path.join(out, results[0])
+
+
+def own_race_workloads():
+    """Processes running this build's race_workloads binaries (children of a bench run)."""
+    build = os.path.dirname(os.path.realpath(BENCH))
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            exe = os.readlink(f"/proc/{pid}/exe")
+        except OSError:
+            continue
+        if os.path.dirname(exe) == build and os.path.basename(exe).startswith("race_workloads"):
+            found.append(pid)
+    return found
+
+
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "results")
     if CASE == "unknown-claim":
@@ -240,6 +311,115 @@ with tempfile.TemporaryDirectory() as tmp:
         if "cannot be encoded" in bench("show", "madvise-rss").stdout:
             print(f"FAIL {CASE}: a software event (page-faults) reported as unencodable")
             sys.exit(1)
+    elif CASE == "interrupt-sigint":
+        # --min-time 5: the benchmark in flight does not return for seconds, so the watchdog
+        # has to save and exit; the notes then say the claim was interrupted.
+        import signal
+        result, path = interrupted_run(out, signal.SIGINT, ["string-concat"])
+        if "in flight" not in result["claims"][0]["reason"] and \
+                "between rounds" not in result["claims"][0]["reason"]:
+            print(f"FAIL {CASE}: reason {result['claims'][0]['reason']!r}")
+            sys.exit(1)
+        notes = os.path.join(tmp, "notes")
+        expect(bench("report", path, "-o", notes), 0, "", stream="stdout")
+        text = "".join(open(os.path.join(root, f)).read()
+                       for root, _, files in os.walk(notes) for f in files if f.endswith(".md"))
+        if "Interrupted here" not in text:
+            print(f"FAIL {CASE}: the notes do not mark the interrupted claim")
+            sys.exit(1)
+    elif CASE == "interrupt-sigterm":
+        # SIGTERM is an interrupt too; the claim never started is listed as such.
+        import signal
+        result, _ = interrupted_run(out, signal.SIGTERM, ["string-concat", "cas-loop"])
+        if not result["claims"][1]["reason"].startswith("not started"):
+            print(f"FAIL {CASE}: the second claim's reason is {result['claims'][1]['reason']!r}")
+            sys.exit(1)
+    elif CASE == "interrupt-children":
+        # race-detector-overhead runs its workloads as child processes: none may outlive bench.
+        import signal
+        interrupted_run(out, signal.SIGINT, ["race-detector-overhead"])
+        left = own_race_workloads()
+        if left:
+            print(f"FAIL {CASE}: race_workloads still running after bench exited: pids {left}")
+            sys.exit(1)
+    elif CASE == "write-fails-file-too-large":
+        # A file-size limit fails the first result write as a full disk would (EFBIG instead of
+        # ENOSPC, the same code path): the errno text is shown and no placeholder is left.
+        import resource
+        import signal
+
+        def limit():
+            resource.setrlimit(resource.RLIMIT_FSIZE, (2048, resource.RLIM_INFINITY))
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        result = subprocess.run([BENCH, "run", "--claim", "string-concat", "--repetitions", "1",
+                                 "--min-time", "0.001", "--out", out], capture_output=True,
+                                text=True, timeout=50, preexec_fn=limit)
+        expect(result, 1, "File too large", "nothing was kept")
+        expect_nothing_written(out)
+    elif CASE == "eta":
+        result = bench("run", "--claim", "string-concat", "--claim", "cas-loop", "--repetitions",
+                       "1", "--min-time", "0.001", "--out", out)
+        expect(result, 0, "[2/2] cas-loop", "so far, about", "left)")
+        import json
+        path = os.path.join(out, os.listdir(out)[0])
+        with open(path) as f:
+            claims = json.load(f)["claims"]
+        if not all(c["seconds"] > 0 for c in claims):
+            print(f"FAIL {CASE}: a claim's wall time is not recorded: {[c['seconds'] for c in claims]}")
+            sys.exit(1)
+    elif CASE == "topology-latency":
+        result = bench("topology", "--latency")
+        expect(result, 0, "core-to-core round trip", stream="stdout")
+        pus = int(result.stdout.split(" PUs,")[0].split()[-1])
+        matrix = result.stdout.split("core-to-core round trip")[1].strip().splitlines()[1:]
+        rows = [line for line in matrix if line.strip()]
+        # A header row of PUs, then one row per PU, each with a cell per PU.
+        if len(rows) != pus + 1 or any(len(r.split()) != pus + 1 for r in rows):
+            print(f"FAIL {CASE}: wanted a header and {pus} rows of {pus + 1} cells:\n{result.stdout}")
+            sys.exit(1)
+        expect(bench("topology", "--latency", "--xml", "x.xml"), 2, "--latency", "--xml")
+    elif CASE == "disk-full-tmpfs":
+        # A real ENOSPC from a tiny tmpfs (needs mount rights; skipped, exit 77, without them).
+        import json
+        first = os.path.join(tmp, "sizing")
+        args = ["--repetitions", "1", "--min-time", "0.001"]
+        expect(bench("run", "--claim", "string-concat", *args, "--out", first), 0)
+        one_claim = os.path.getsize(os.path.join(first, os.listdir(first)[0]))
+        disk = os.path.join(tmp, "disk")
+        os.makedirs(disk)
+
+        def mount(size):
+            return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", disk],
+                                  capture_output=True).returncode == 0
+        if not mount("4k"):
+            print(f"skip {CASE}: cannot mount a tmpfs here")
+            sys.exit(77)
+        try:
+            # One page: the placeholder fits, the first claim's result does not.
+            result = bench("run", "--claim", "string-concat", *args, "--out", disk)
+            expect(result, 1, "No space left on device", "nothing was kept")
+            expect_nothing_written(disk)
+            subprocess.run(["umount", disk], check=True)
+            # Room for the first claim's result (and its temporary while the placeholder
+            # exists) but not for the second's next to it: the first stays, whole.
+            size = (int(one_claim * 1.5) // 4096 + 3) * 4096
+            if not mount(str(size)):
+                print(f"FAIL {CASE}: the second mount failed")
+                sys.exit(1)
+            result = bench("run", "--claim", "string-concat", "--claim", "cas-loop", *args,
+                           "--out", disk)
+            expect(result, 1, "No space left on device", "the last complete result stays in")
+            left = os.listdir(disk)
+            if len(left) != 1 or not left[0].endswith(".json") or left[0].startswith("."):
+                print(f"FAIL {CASE}: left {left}, wanted the one result file")
+                sys.exit(1)
+            with open(os.path.join(disk, left[0])) as f:
+                kept = json.load(f)
+            if [c["id"] for c in kept["claims"]] != ["string-concat"]:
+                print(f"FAIL {CASE}: the kept result holds {[c['id'] for c in kept['claims']]}")
+                sys.exit(1)
+        finally:
+            subprocess.run(["umount", disk], capture_output=True)
     elif CASE == "help":
         expect(bench("--help"), 0, "run", "topology", stream="stdout")
         expect(bench("run", "--repetitions", "many"), 2, "repetitions")

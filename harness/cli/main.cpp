@@ -18,7 +18,9 @@ namespace {
 
 std::atomic<bool> stop_requested{false};
 
-// First Ctrl-C: finish the benchmark in flight, save what finished. Second: the default kill.
+// First Ctrl-C (or SIGTERM): stop. The run command's watchdog gives the benchmark in flight
+// 0.8 s, then saves what finished and exits 130. Second: the default action, at once. Only an
+// atomic store here: nothing else is async-signal-safe enough for a handler.
 void on_interrupt(int) {
   stop_requested.store(true);
 }
@@ -112,6 +114,8 @@ int main(int argc, char** argv) {
          app.add_option("--xml", topology.xml, "read an hwloc XML topology instead");
          app.add_option("--cpus", topology.cpus, "explicit PU list");
          app.add_option("--placement", topology.placement, "spread, compact or siblings");
+         app.add_flag("--latency", topology.latency,
+                      "also measure the core-to-core round trip between every pair of PUs");
        },
        [&] { return topology_command(topology); }},
       {"report", "Markdown study notes with charts from result files",
@@ -187,10 +191,14 @@ int main(int argc, char** argv) {
   }
   global.claims_dir = claims_dir;
 
+  // SIGTERM is an interrupt too (a service manager, `timeout`, a CI runner). SA_RESTART: a
+  // benchmark's read or wait is resumed, not failed with EINTR, when the handler runs.
   struct sigaction action {};
   action.sa_handler = on_interrupt;
-  action.sa_flags = SA_RESETHAND;
+  action.sa_flags = SA_RESETHAND | SA_RESTART;
+  sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
 
   for (const auto& [sub, row] : subcommands) {
     if (sub->parsed()) return row->handler();

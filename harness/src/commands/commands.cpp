@@ -4,12 +4,16 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
 
 #include "claimbench/catalog/claims.hpp"
+#include "claimbench/commands/run_guard.hpp"
+#include "claimbench/measure/probe.hpp"
 #include "claimbench/present/console.hpp"
 #include "claimbench/measure/counters.hpp"
 #include "claimbench/store/machine.hpp"
@@ -90,6 +94,57 @@ std::string result_stem(const Machine& machine) {
   return fmt::format("{}-{}", stamp, machine.id);
 }
 
+// "42s", "5m12s", "1h02m": short enough for a progress line.
+std::string duration_text(double seconds) {
+  const auto s = static_cast<long>(std::lround(std::max(0.0, seconds)));
+  if (s < 60) return fmt::format("{}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
+}
+
+// The progress line before claim `index`: with 2+ claims and at least one done, the time spent
+// and an ETA from the mean wall time of the claims done so far (claims differ tenfold, so it is
+// a rough guide that sharpens as the run goes).
+std::string progress_line(std::size_t index, std::size_t total, const std::string& id,
+                          double spent_s) {
+  std::string line = fmt::format("[{}/{}] {}", index + 1, total, id);
+  if (total >= 2 && index > 0) {
+    const double left = spent_s / static_cast<double>(index) * static_cast<double>(total - index);
+    line += fmt::format("  ({} so far, about {} left)", duration_text(spent_s),
+                        duration_text(left));
+  }
+  return line;
+}
+
+LatencyRecord latency_record(const LatencyMatrix& matrix) {
+  LatencyRecord out;
+  for (const unsigned pu : matrix.pus)
+    out.pus.push_back(static_cast<int>(pu));
+  out.round_trip_ns = matrix.round_trip_ns;
+  return out;
+}
+
+std::vector<unsigned> placement_pus(const Placement& placement) {
+  std::vector<unsigned> out;
+  for (const auto& pu : placement.pus)
+    out.push_back(pu.os_index);
+  return out;
+}
+
+// A failed write keeps the last complete result, or removes the placeholder when no claim had
+// been saved yet; either way the user reads the errno text and where things stand.
+int write_failed(const RunGuard& guard, const ResultWriter& writer, const std::string& why) {
+  if (guard.saved_any()) {
+    std::fprintf(stderr, "bench: %s; the last complete result stays in %s\n", why.c_str(),
+                 writer.path().c_str());
+  } else {
+    writer.discard();
+    std::fprintf(stderr, "bench: %s; no claim had been saved, so nothing was kept\n",
+                 why.c_str());
+  }
+  return kExitInternal;
+}
+
 }  // namespace
 
 int usage_error(const std::string& message) {
@@ -113,6 +168,9 @@ int show_command(const GlobalOptions& global, const std::string& id) {
 }
 
 int topology_command(const TopologyCommand& command) {
+  if (command.latency && command.xml) {
+    return usage_error("--latency measures this machine; it cannot be combined with --xml");
+  }
   auto topology = command.xml ? Topology::from_xml(*command.xml) : Topology::this_machine();
   if (!topology) return usage_error(topology.error().message);
   auto placement = choose_placement(*topology, command.cpus, command.placement);
@@ -120,6 +178,15 @@ int topology_command(const TopologyCommand& command) {
   const Machine machine = describe_machine(*topology);
   std::fputs(render_machine(machine, style_for_stdout()).c_str(), stdout);
   std::fputs(render_topology(*topology, *placement).c_str(), stdout);
+  if (command.latency) {
+    // Every PU this process may use, or the ones --cpus names.
+    const auto matrix = measure_latency_matrix(
+        *topology, command.cpus ? placement_pus(*placement) : std::vector<unsigned>{});
+    std::fputs("\ncore-to-core round trip, ns (CAS ping-pong, minimum over samples; row pings "
+               "column):\n",
+               stdout);
+    std::fputs(latency_matrix_text(matrix).c_str(), stdout);
+  }
   return kExitOk;
 }
 
@@ -215,35 +282,51 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   record.machine = describe_machine(*topology);
   auto writer = ResultWriter::create(command.out, result_stem(record.machine));
   if (!writer) return usage_error(writer.error().message);
+  RunGuard guard(command.stop, *writer, selected, *placement, record);
+  options.children = &guard.children();
 
   const Style style = style_for_stdout();
   std::fputs(render_machine(record.machine, style).c_str(), stdout);
+  // What a cache-line transfer costs between the PUs this run may use, once, for readers of the
+  // contended claims; milliseconds on 2 PUs, a few seconds on 16.
+  if (placement->pus.size() >= 2) {
+    record.latency = latency_record(measure_latency_matrix(*topology, placement_pus(*placement)));
+    guard.remember(record);
+  }
   std::fflush(stdout);
-  for (std::size_t i = 0; i < selected.size(); ++i) {
-    if (command.stop != nullptr && command.stop->load()) break;
-    std::fprintf(stderr, "%s[%zu/%zu] %s\n", tty ? "\r\033[K" : "", i + 1, selected.size(),
-                 selected[i]->id.c_str());
+  const auto stopped = [&] { return command.stop != nullptr && command.stop->load(); };
+  double spent_s = 0;
+  for (std::size_t i = 0; i < selected.size() && !stopped(); ++i) {
+    std::fprintf(stderr, "%s%s\n", tty ? "\r\033[K" : "",
+                 progress_line(i, selected.size(), selected[i]->id, spent_s).c_str());
+    guard.starting(i);
+    const auto started = std::chrono::steady_clock::now();
     record.claims.push_back(summarise(run_claim(*selected[i], *topology, *placement, options)));
+    spent_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ClaimResult& done = record.claims.back();
+    if (done.status == ClaimStatus::interrupted && done.reason.empty())
+      done.reason = kStoppedInRounds;
     if (tty) std::fputs("\r\033[K", stderr);
-    std::fputs(render_claim(record.claims.back(), style).c_str(), stdout);
+    std::fputs(render_claim(done, style).c_str(), stdout);
     std::fflush(stdout);
-    if (auto ok = writer->write(to_json(record)); !ok) {
-      std::fprintf(stderr, "bench: %s\n", ok.error().message.c_str());
-      return kExitInternal;
+    if (auto ok = guard.save(record); !ok) {
+      guard.finishing();
+      return write_failed(guard, *writer, ok.error().message);
     }
   }
+  guard.finishing();
+  for (std::size_t i = record.claims.size(); i < selected.size(); ++i)
+    record.claims.push_back(unfinished_claim(*selected[i], *placement, kNotStarted));
   const bool interrupted =
-      record.claims.size() < selected.size() ||
-      (!record.claims.empty() && record.claims.back().status == ClaimStatus::interrupted);
+      std::any_of(record.claims.begin(), record.claims.end(),
+                  [](const ClaimResult& c) { return c.status == ClaimStatus::interrupted; });
   record.complete = !interrupted;
   if (selected.size() > 1) std::fputs(render_summary(record.claims, style).c_str(), stdout);
-  if (auto ok = writer->write(to_json(record)); !ok) {
-    std::fprintf(stderr, "bench: %s\n", ok.error().message.c_str());
-    return kExitInternal;
-  }
+  if (auto ok = guard.save(record); !ok) return write_failed(guard, *writer, ok.error().message);
   std::printf("\n%s %s\n", interrupted ? "interrupted; kept what finished in" : "saved",
               writer->path().c_str());
-  return kExitOk;
+  if (selected.size() > 1) std::printf("%zu claims in %s\n", selected.size(), duration_text(spent_s).c_str());
+  return interrupted ? kExitInterrupted : kExitOk;
 }
 
 }  // namespace claimbench

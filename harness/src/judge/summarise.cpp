@@ -80,6 +80,14 @@ SideOutcome side_outcome(const GoCheckRun& go) {
   return out;
 }
 
+LoadRecord load_record(const LoadReport& report) {
+  LoadRecord out{report.load_before, report.load_after, report.steal_fraction, {},
+                 report.summary()};
+  for (const auto& c : report.competitors)
+    out.competitors.push_back({c.pid, c.command, c.pu});
+  return out;
+}
+
 }  // namespace
 
 ClaimResult summarise(const ClaimRun& run) {
@@ -115,6 +123,7 @@ ClaimResult summarise(const ClaimRun& run) {
   out.counters.note = run.counters.summary();
   out.probe_before_ns = run.probe_before_ns;
   out.probe_after_ns = run.probe_after_ns;
+  if (run.load) out.load = load_record(*run.load);
   // The columns, plus bytes allocated, which the notes do not show but compare.py users ask for.
   std::vector<std::string> counter_names = out.counters.explaining;
   counter_names.push_back("alloc_bytes");

@@ -47,6 +47,24 @@ Verdict decide(const Check& check, const Interval& ci) {
   return Verdict::inconclusive;
 }
 
+// Absolute checks obey the claim's noise limit as ratio checks do (issue 9). The robust spread
+// (1.4826 × MAD) is taken relative to the larger of the median and the bound the verdict is
+// decided against: for a count that hovers near zero (allocs or CAS failures per op, bound 0.5)
+// the median alone would make any scatter look infinite, while what can move the verdict is
+// scatter that is large next to the bound. NaN when there are fewer than two values.
+double absolute_spread(const Check& check, const std::vector<double>& values) {
+  if (values.size() < 2) return std::nan("");
+  const double center = median(values);
+  std::vector<double> deviations;
+  for (double v : values)
+    deviations.push_back(std::abs(v - center));
+  const double mad = 1.4826 * median(deviations);
+  const double scale =
+      std::max(std::abs(center), std::abs(check.at_least.value_or(check.at_most.value_or(0))));
+  if (scale == 0) return mad == 0 ? 0.0 : INFINITY;
+  return mad / scale;
+}
+
 // INCONCLUSIVE, but why: a point interval at the estimate would still be undecided exactly when
 // the estimate sits in the band between the refute and the holds bound (borderline); otherwise
 // the interval is merely too wide (noisy).
@@ -112,6 +130,18 @@ CheckOutcome judge_with(const Check& check, const CheckSamples& samples, double 
     out.reason = fmt::format("{}; too noisy to decide: a side's spread is {:.0f}% (limit {:.0f}%)",
                              measured, worst_spread * 100, noise_limit * 100);
     return out;
+  }
+  if (absolute) {
+    out.spread_numerator = absolute_spread(check, values);
+    if (out.spread_numerator > noise_limit) {
+      out.verdict = Verdict::inconclusive;
+      out.undecided = "noisy";
+      out.reason = fmt::format(
+          "{}; too noisy to decide: the values spread {:.0f}% of the larger of median and bound "
+          "(limit {:.0f}%)",
+          measured, out.spread_numerator * 100, noise_limit * 100);
+      return out;
+    }
   }
   out.reason = measured;
   if (out.verdict == Verdict::inconclusive) {

@@ -1,6 +1,7 @@
 #include "claimbench/measure/machine_load.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -137,6 +138,18 @@ LoadReport compare_load(const LoadSnapshot& before, const LoadSnapshot& after) {
     }
   }
   return report;
+}
+
+LoadWatch::LoadWatch(const std::vector<unsigned>& pinned_pus)
+    : pus_(pinned_pus.begin(), pinned_pus.end()) {
+  if (auto snapshot = read_load("/proc", pus_, getpid())) before_ = std::move(*snapshot);
+}
+
+std::optional<LoadReport> LoadWatch::report() const {
+  if (!before_) return std::nullopt;
+  auto after = read_load("/proc", pus_, getpid());
+  if (!after) return std::nullopt;
+  return compare_load(*before_, *after);
 }
 
 }  // namespace claimbench

@@ -150,6 +150,11 @@ std::string claim_section(const LoadedClaim& loaded, const MachineResults& m, bo
   if (claim.status == ClaimStatus::skipped) {
     return out + fmt::format("**Skipped here:** {}\n\n", claim.reason);
   }
+  if (claim.status == ClaimStatus::interrupted) {
+    // The run was stopped (Ctrl-C, SIGTERM): say so before any number it left.
+    out += fmt::format("**Interrupted here:** {}\n\n", claim.reason);
+    if (claim.variants.empty()) return out;
+  }
   out += fmt::format("Placement: {}, PUs [{}]; deepest shared cache: {}.", claim.placement.policy,
                      fmt::join(claim.placement.pus, ","), claim.placement.shared_cache);
   if (claim.probe_before_ns) {

@@ -75,8 +75,12 @@ std::string render_topology(const Topology& topology, const Placement& placement
 std::string render_claim(const ClaimResult& claim, const Style& style) {
   std::string out =
       fmt::format("\n{} — {} [{}]\n", bold(claim.id, style), claim.title, claim.fidelity);
+  if (claim.status == ClaimStatus::interrupted)
+    out += fmt::format("  interrupted: {}\n", claim.reason);
   if (claim.status == ClaimStatus::skipped) {
     out += fmt::format("  skipped: {}\n", claim.reason);
+  } else if (claim.variants.empty()) {
+    // An interrupted claim that kept nothing: no table to show.
   } else {
     // Placement: the widest variant that ran says where every thread went.
     const VariantResult* widest = nullptr;

@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 
 namespace claimbench {
 using nlohmann::json;
@@ -62,18 +61,48 @@ Expected<ResultWriter> ResultWriter::create(const std::filesystem::path& directo
 
 Expected<void> ResultWriter::write(const json& document) const {
   const auto temp = path_.parent_path() / fmt::format(".{}.tmp", path_.filename().string());
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    if (!out) {
-      return fail(fmt::format("cannot write '{}': {}", temp.string(), std::strerror(errno)));
-    }
-    out << document.dump(1) << '\n';
-    if (!out.flush()) return fail(fmt::format("cannot write '{}'", temp.string()));
+  const std::string text = document.dump(1) + '\n';
+  // POSIX calls, not a stream: a full disk must be reported with its errno (ENOSPC, EDQUOT,
+  // EFBIG), and fsync before the rename, because on a file system with delayed allocation the
+  // ENOSPC may only surface there. On any failure the temporary goes and the file keeps the
+  // last complete result.
+  const auto failed = [&](const char* step) {
+    const int error = errno;
+    ::unlink(temp.c_str());
+    return fail(fmt::format("cannot write the result ({} '{}'): {}", step, temp.string(),
+                            std::strerror(error)));
+  };
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return fail(fmt::format("cannot write the result (open '{}'): {}", temp.string(),
+                            std::strerror(errno)));
   }
-  std::error_code ec;
-  std::filesystem::rename(temp, path_, ec);
-  if (ec) return fail(fmt::format("cannot rename '{}': {}", temp.string(), ec.message()));
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = ENOSPC;  // a zero-length write of a non-empty buffer: no room
+      const auto error = failed("write");
+      ::close(fd);
+      return error;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const auto error = failed("fsync");
+    ::close(fd);
+    return error;
+  }
+  if (::close(fd) != 0) return failed("close");
+  if (::rename(temp.c_str(), path_.c_str()) != 0) return failed("rename");
   return {};
+}
+
+void ResultWriter::discard() const {
+  std::error_code ec;
+  std::filesystem::remove(path_.parent_path() / fmt::format(".{}.tmp", path_.filename().string()),
+                          ec);
+  std::filesystem::remove(path_, ec);
 }
 
 }  // namespace claimbench

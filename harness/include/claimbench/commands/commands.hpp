@@ -1,5 +1,6 @@
 #pragma once
-/// The bench subcommands as functions: options in, exit status out (0 ran, 1 internal, 2 input).
+/// The bench subcommands as functions: options in, exit status out (0 ran, 1 internal, 2 input,
+/// 130 interrupted).
 
 #include <atomic>
 #include <filesystem>
@@ -38,6 +39,7 @@ struct TopologyCommand {
   std::optional<std::string> xml;
   std::optional<std::string> cpus;
   std::optional<std::string> placement;
+  bool latency = false;  ///< also measure and print the core-to-core round-trip matrix
 };
 
 struct ReportCommand {

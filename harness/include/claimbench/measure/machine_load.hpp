@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,19 @@ Expected<LoadSnapshot> read_load(const std::filesystem::path& proc_root,
                                  const std::vector<int>& pinned_pus, int self_pid);
 
 LoadReport compare_load(const LoadSnapshot& before, const LoadSnapshot& after);
+
+/// A claim's two readings of this machine's /proc around it: the constructor takes the one
+/// before, report() the one after. A /proc that cannot be read gives no report, not an error:
+/// the load is context for a result, never a reason to lose it.
+class LoadWatch {
+ public:
+  explicit LoadWatch(const std::vector<unsigned>& pinned_pus);
+  std::optional<LoadReport> report() const;
+
+ private:
+  std::vector<int> pus_;
+  std::optional<LoadSnapshot> before_;
+};
 
 /// Steal above this share of the pinned PUs' time marks the claim busy: 2%, above what a quiet
 /// KVM guest shows (0–0.5% on the dev VM) and below what shifts a ratio past a 10% margin.

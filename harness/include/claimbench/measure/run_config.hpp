@@ -8,10 +8,15 @@
 
 namespace claimbench {
 
+class ChildProcesses;
+
 struct RunConfig {
   const Topology* topology = nullptr;
   std::vector<unsigned> pus;      ///< thread i pins itself to pus[i]
   std::vector<EventSpec> events;  ///< opened as one group in each benchmark thread
+  /// Where benchmarks register the child processes they start (owned by the run command), so
+  /// an interrupt can kill them; nullptr outside `bench run`.
+  ChildProcesses* children = nullptr;
 };
 
 /// Makes a RunConfig visible to benchmark threads while it lives.

@@ -12,12 +12,15 @@
 #include "claimbench/catalog/claims.hpp"
 #include "claimbench/measure/counters.hpp"
 #include "claimbench/measure/go_side.hpp"
+#include "claimbench/measure/machine_load.hpp"
 #include "claimbench/measure/placement.hpp"
 #include "claimbench/store/result_model.hpp"
 #include "claimbench/measure/topology.hpp"
 #include "claimbench/judge/verdict.hpp"
 
 namespace claimbench {
+
+class ChildProcesses;
 
 struct RunOptions {
   int repetitions = 10;             ///< base rounds; each runs every variant of the claim once
@@ -36,6 +39,8 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;
   /// The Go twins' binary, prepared once per bench run (prepare_go); disabled by default.
   GoSetup go;
+  /// Where benchmarks register the child processes they start (see RunConfig::children).
+  ChildProcesses* children = nullptr;
 };
 
 struct VariantRun {
@@ -75,6 +80,7 @@ struct ClaimRun {
   bool go_ran = false;  ///< at least one Go twin was run
   int rounds = 0;       ///< rounds run, base and sequential together
   double seconds = 0;
+  std::optional<LoadReport> load;  ///< /proc read before and after; nullopt when unreadable
   /// A C++ variant by name, or (go = true) a Go twin by name and GOMAXPROCS.
   const VariantRun* find(const std::string& name) const;
   const VariantRun* find_go(const std::string& twin, int procs) const;
@@ -84,7 +90,8 @@ struct ClaimRun {
 /// then the benchmarks' own counters (CAS failures, wait percentiles, RSS, ...), per op.
 std::vector<std::string> explaining_counters(const ClaimRun& run);
 
-/// Names of the built benchmarks that match a Google Benchmark filter regex.
+/// Names of the built benchmarks that match a Google Benchmark filter regex; none for an empty
+/// filter (a go-only claim's), which Google Benchmark itself would read as "all".
 std::vector<std::string> list_benchmarks(const std::string& filter);
 
 /// Thread count encoded in a benchmark name ("/threads:4"), 1 when absent.

@@ -19,7 +19,12 @@ class ResultWriter {
  public:
   static Expected<ResultWriter> create(const std::filesystem::path& directory,
                                        const std::string& stem);
+  /// On failure (a full disk, a quota) the error carries the errno text, the temporary file is
+  /// removed and the file keeps what the last successful write put there.
   Expected<void> write(const nlohmann::json& document) const;
+  /// Removes the file and any temporary: for a run that fails or ends before a claim finished,
+  /// which must not leave an empty placeholder behind.
+  void discard() const;
   const std::filesystem::path& path() const { return path_; }
 
  private:
