@@ -25,8 +25,9 @@ if args[0] == "run":
 elif args[0] == "report":
     if os.environ.get("FAKE_FAIL"):
         sys.exit(2)
+    inputs = [a for a in args[1:args.index("-o")]]
     with open(os.path.join(args[args.index("-o") + 1], "index.md"), "w") as f:
-        f.write("# notes\n")
+        f.write("# notes of %d result(s)\n[false-sharing](false-sharing.md)\n" % len(inputs))
 '''
 
 ZEN4 = {"id": "f254ab05a1cf", "cpu_vendor": "AuthenticAMD", "cpu_family": "25",
@@ -79,8 +80,12 @@ with tempfile.TemporaryDirectory() as tmp:
     result = regenerate(tmp, reports, ZEN4)
     check(result.returncode == 0, f"new machine: exit {result.returncode}: {result.stderr}")
     check(tree(os.path.join(reports, "e727eba4")) == before, "new machine: other folder changed")
-    check(sorted(os.listdir(reports)) == ["e727eba4", "f254ab05a1cf"],
+    check(sorted(os.listdir(reports)) == ["all-cpus", "e727eba4", "f254ab05a1cf", "index.md"],
           f"new machine: reports/ holds {sorted(os.listdir(reports))}")
+    # The cross-CPU view reads both machines' results; its index's links go through all-cpus/.
+    index = open(os.path.join(reports, "index.md")).read()
+    check("notes of 2 result(s)" in index and "](all-cpus/false-sharing.md)" in index,
+          f"cross-CPU index: {index!r}")
     check(sorted(tree(os.path.join(reports, "f254ab05a1cf"))) == ["index.md", "result.json"],
           "new machine: folder is not result.json + notes")
 
@@ -106,7 +111,7 @@ with tempfile.TemporaryDirectory() as tmp:
     result = regenerate(tmp, reports, ZEN4, fail=True)
     check(result.returncode != 0, "failed report: exit 0")
     check(tree(os.path.join(reports, "f254ab05a1cf")) == kept, "failed report: notes changed")
-    check(sorted(os.listdir(reports)) == ["e727eba4", "f254ab05a1cf"],
+    check(sorted(os.listdir(reports)) == ["all-cpus", "e727eba4", "f254ab05a1cf", "index.md"],
           f"failed report: reports/ holds {sorted(os.listdir(reports))}")
 
 if failures:
