@@ -22,7 +22,8 @@ namespace {
 constexpr int kOpsPerIteration = 64;
 
 inline std::uint64_t chain(std::uint64_t x, std::uint64_t multiplier) {
-  for (int i = 0; i < kOpsPerIteration; ++i) x = x * multiplier + 0x9e3779b97f4a7c15ULL;
+  for (int i = 0; i < kOpsPerIteration; ++i)
+    x = x * multiplier + 0x9e3779b97f4a7c15ULL;
   return x;
 }
 

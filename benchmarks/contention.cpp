@@ -212,14 +212,14 @@ void BM_MutexFairness(benchmark::State& state) {
       benchmark::Counter(waits.percentile(0.999) * ns_per_tick);
 }
 
-[[maybe_unused]] const bool fairness_locks = claimbench::register_variants(
-    "BM_MutexFairness",
-    {
-        {"std-mutex", &BM_MutexFairness<std::mutex>},
-        {"adaptive-mutex", &BM_MutexFairness<AdaptiveMutex>},
-        {"ticket", &BM_MutexFairness<claimbench::go::TicketLock>},
-    },
-    claimbench::sweep_threads);
+[[maybe_unused]] const bool fairness_locks =
+    claimbench::register_variants("BM_MutexFairness",
+                                  {
+                                      {"std-mutex", &BM_MutexFairness<std::mutex>},
+                                      {"adaptive-mutex", &BM_MutexFairness<AdaptiveMutex>},
+                                      {"ticket", &BM_MutexFairness<claimbench::go::TicketLock>},
+                                  },
+                                  claimbench::sweep_threads);
 
 // Counters claim files may name as a metric (bench.hpp: declare_counters).
 [[maybe_unused]] const bool casloop_counters =

@@ -75,15 +75,15 @@ void BM_FalseSharing_Plain(benchmark::State& state) {
 using Atomic = std::atomic<std::int64_t>;
 using Plain = std::int64_t;
 
-[[maybe_unused]] const bool registered = claimbench::register_variants(
-    "BM_FalseSharing",
-    {
-        {"packed", &BM_FalseSharing_Atomic<Packed<Atomic>>},
-        {"padded64", &BM_FalseSharing_Atomic<Padded<Atomic, 64>>},
-        {"padded128", &BM_FalseSharing_Atomic<Padded<Atomic, 128>>},
-        {"plain-packed", &BM_FalseSharing_Plain<Packed<Plain>>},
-        {"plain-padded64", &BM_FalseSharing_Plain<Padded<Plain, 64>>},
-    },
-    claimbench::sweep_threads);
+[[maybe_unused]] const bool registered =
+    claimbench::register_variants("BM_FalseSharing",
+                                  {
+                                      {"packed", &BM_FalseSharing_Atomic<Packed<Atomic>>},
+                                      {"padded64", &BM_FalseSharing_Atomic<Padded<Atomic, 64>>},
+                                      {"padded128", &BM_FalseSharing_Atomic<Padded<Atomic, 128>>},
+                                      {"plain-packed", &BM_FalseSharing_Plain<Packed<Plain>>},
+                                      {"plain-padded64", &BM_FalseSharing_Plain<Padded<Plain, 64>>},
+                                  },
+                                  claimbench::sweep_threads);
 
 }  // namespace

@@ -331,7 +331,7 @@ BENCHMARK_CAPTURE(BM_GcPacing, gogc100_ballast, 2, true)
     ->UseManualTime();
 
 // Counters claim files may name as a metric (bench.hpp: declare_counters).
-[[maybe_unused]] const bool gcpacing_counters =
-    claimbench::declare_counters("BM_GcPacing", {"gc_count", "peak_heap_bytes", "gc_cpu_ns", "cpu_ns"});
+[[maybe_unused]] const bool gcpacing_counters = claimbench::declare_counters(
+    "BM_GcPacing", {"gc_count", "peak_heap_bytes", "gc_cpu_ns", "cpu_ns"});
 
 }  // namespace

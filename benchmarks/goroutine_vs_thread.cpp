@@ -40,8 +40,8 @@
 #include <thread>
 #include <vector>
 
-#include "claimbench/measure/bench.hpp"
 #include "claimbench/error.hpp"
+#include "claimbench/measure/bench.hpp"
 #include "claimbench/measure/run_config.hpp"
 
 namespace {

@@ -433,16 +433,16 @@ void BM_Once(benchmark::State& state) {
   }
 }
 
-[[maybe_unused]] const bool once_forms = claimbench::register_variants("BM_Once",
-                                                      {
-                                                          {"acquire", &BM_Once<AcquireLoad>},
-                                                          {"go-once", &BM_Once<GoOnceForm>},
-                                                          {"static", &BM_Once<StaticForm>},
-                                                          {"call-once", &BM_Once<CallOnceForm>},
-                                                          {"mutex", &BM_Once<MutexForm<g_mutex>>},
-                                                          {"gomutex",
-                                                           &BM_Once<MutexForm<g_gomutex>>},
-                                                      },
-                                                      one_and_two);
+[[maybe_unused]] const bool once_forms =
+    claimbench::register_variants("BM_Once",
+                                  {
+                                      {"acquire", &BM_Once<AcquireLoad>},
+                                      {"go-once", &BM_Once<GoOnceForm>},
+                                      {"static", &BM_Once<StaticForm>},
+                                      {"call-once", &BM_Once<CallOnceForm>},
+                                      {"mutex", &BM_Once<MutexForm<g_mutex>>},
+                                      {"gomutex", &BM_Once<MutexForm<g_gomutex>>},
+                                  },
+                                  one_and_two);
 
 }  // namespace

@@ -158,7 +158,6 @@ BENCHMARK(BM_Oversubscription)
     ->Arg(16)
     ->UseManualTime();
 
-
 // Counters claim files may name as a metric (bench.hpp: declare_counters).
 [[maybe_unused]] const bool oversubscription_counters =
     claimbench::declare_counters("BM_Oversubscription", {"context_switches"});

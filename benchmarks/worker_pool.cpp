@@ -41,8 +41,8 @@
 
 namespace {
 
-using claimbench::go::WorkStealingPool;
 using claimbench::workers_for_cores;
+using claimbench::go::WorkStealingPool;
 using claimbench::tasks::pin_worker;
 using claimbench::tasks::tiny_work;
 using std::uint64_t;
@@ -216,8 +216,7 @@ class GFreeStack {
 };
 
 void goroutine_task(void* arg) {
-  boost::context::fiber g{std::allocator_arg, GFreeStack{},
-                          [arg](boost::context::fiber&& back) {
+  boost::context::fiber g{std::allocator_arg, GFreeStack{}, [arg](boost::context::fiber&& back) {
                             tiny_work(reinterpret_cast<std::uintptr_t>(arg));
                             return std::move(back);
                           }};

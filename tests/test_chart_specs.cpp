@@ -35,9 +35,9 @@ ClaimResult sync_map_like() {
   for (const auto& [scenario, impls] : scenarios) {
     for (const auto& impl : impls) {
       for (int threads : {1, 2}) {
-        c.variants.push_back(variant(fmt::format("BM_SyncMap/{}/{}/real_time/threads:{}",
-                                                 scenario, impl, threads),
-                                     threads, median));
+        c.variants.push_back(
+            variant(fmt::format("BM_SyncMap/{}/{}/real_time/threads:{}", scenario, impl, threads),
+                    threads, median));
         median += 3;
       }
     }
@@ -155,8 +155,7 @@ TEST_CASE("chart specs: one chart per claim across machines, per side, with its 
   go.verdict = Verdict::inconclusive;
   other.checks[0].go = go;
 
-  const std::vector<MachineResults> machines = {machine("aaaa0001", c),
-                                                machine("bbbb0002", other)};
+  const std::vector<MachineResults> machines = {machine("aaaa0001", c), machine("bbbb0002", other)};
   const json spec = claim_across_machines_spec(machines, "false-sharing");
   REQUIRE(spec["charts"].size() == 1);
   const json& chart = spec["charts"][0];

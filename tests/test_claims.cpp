@@ -1,16 +1,16 @@
 // Claim files: valid ones parse and resolve against the registry, malformed ones fail naming
 // file, line and field.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
-#include "claimbench/measure/bench.hpp"
 #include "claimbench/catalog/claims.hpp"
+#include "claimbench/measure/bench.hpp"
 
 using namespace claimbench;
 
@@ -123,7 +123,8 @@ TEST_CASE("variant references resolve to the registered full names", "[claims]")
   CHECK(claim->checks[0].numerator == "BM_Demo/a/real_time/threads:2");
   CHECK(claim->checks[0].denominator == "BM_Demo/b/real_time/threads:2");
   // threads defaults to 1; the family may be named (without BM_) and must then be selected.
-  auto one = resolved(with("{ variant = \"a\", threads = 2 }", "{ family = \"Demo\", variant = \"a\" }"));
+  auto one =
+      resolved(with("{ variant = \"a\", threads = 2 }", "{ family = \"Demo\", variant = \"a\" }"));
   REQUIRE(one.has_value());
   CHECK(one->checks[0].numerator == "BM_Demo/a/real_time");
 }
@@ -142,12 +143,13 @@ TEST_CASE("unresolvable references name file, line and field", "[claims]") {
              Catch::Contains("'numerator': name the family too"));
   CHECK_THAT(error_of(with("{ variant = \"a\"", "{ family = \"BM_Demo\", variant = \"a\"")),
              Catch::Contains("'numerator.family': write 'Demo' without the 'BM_' prefix"));
-  CHECK_THAT(error_of(with("{ variant = \"a\", threads = 2 }",
-                           "\"BM_Demo/a/real_time/threads:2\"")),
-             Catch::Contains("demo.toml:14: check 'faster', 'numerator' must be a table"));
+  CHECK_THAT(
+      error_of(with("{ variant = \"a\", threads = 2 }", "\"BM_Demo/a/real_time/threads:2\"")),
+      Catch::Contains("demo.toml:14: check 'faster', 'numerator' must be a table"));
   CHECK_THAT(error_of(with("threads = 2 }", "threads = 0 }")),
              Catch::Contains("'threads' in check 'faster', 'numerator' must be a positive"));
-  CHECK_THAT(error_of(with("threads = 2 }", "thread = 2 }")), Catch::Contains("unknown key 'thread'"));
+  CHECK_THAT(error_of(with("threads = 2 }", "thread = 2 }")),
+             Catch::Contains("unknown key 'thread'"));
 }
 
 TEST_CASE("the benchmarks pattern must select a registered benchmark", "[claims]") {
@@ -176,8 +178,10 @@ TEST_CASE("missing and mistyped fields are named", "[claims]") {
   CHECK_THAT(error_of(with("says = \"x\"\n", "")), Catch::Contains("missing 'says'"));
   CHECK_THAT(error_of(with("at_least = 1.5", "at_least = \"big\"")),
              Catch::Contains("demo.toml:16: 'at_least' in [[check]] #1 must be a number"));
-  CHECK_THAT(error_of(with("fidelity = \"direct\"", "fidelity = \"exact\"")),
-             Catch::Contains("demo.toml:3: 'fidelity' must be direct, analogue, proxy, go-only or calibration"));
+  CHECK_THAT(
+      error_of(with("fidelity = \"direct\"", "fidelity = \"exact\"")),
+      Catch::Contains(
+          "demo.toml:3: 'fidelity' must be direct, analogue, proxy, go-only or calibration"));
   CHECK_THAT(error_of(with("cores = 2", "cores = 0")), Catch::Contains("positive integer"));
   CHECK_THAT(error_of(with("denominator = { variant = \"b\", threads = 2 }\n", "")),
              Catch::Contains("check 'faster' is missing 'denominator'"));
@@ -214,9 +218,9 @@ TEST_CASE("NaN, infinite and negative thresholds and noise limits are rejected",
 }
 
 TEST_CASE("absolute checks: one benchmark, a refute bound on the far side", "[claims]") {
-  const std::string absolute = with(
-      "denominator = { variant = \"b\", threads = 2 }\nat_least = 1.5\nrefuted_below = 1.1",
-      "kind = \"absolute\"\nmetric = \"rss_bytes\"\nat_most = 1000\nrefuted_above = 2000");
+  const std::string absolute =
+      with("denominator = { variant = \"b\", threads = 2 }\nat_least = 1.5\nrefuted_below = 1.1",
+           "kind = \"absolute\"\nmetric = \"rss_bytes\"\nat_most = 1000\nrefuted_above = 2000");
   auto claim = resolved(absolute);
   REQUIRE(claim.has_value());
   CHECK(claim->checks[0].denominator.empty());
@@ -335,8 +339,7 @@ TEST_CASE("duplicate check ids are rejected", "[claims]") {
   CHECK_THAT(error_of(text), Catch::Contains("demo.toml:20: check id 'faster' appears twice"));
 }
 
-TEST_CASE("the catalog lists each claim file once and says only what the file cannot",
-          "[claims]") {
+TEST_CASE("the catalog lists each claim file once and says only what the file cannot", "[claims]") {
   TempDir dir;
   dir.write("demo.toml", kValid);
   const std::string entry = "[[claim]]\nid = \"demo\"\nsection = \"A\"\n\n";

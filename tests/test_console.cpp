@@ -80,17 +80,40 @@ std::vector<ClaimResult> synthetic_claims() {
             "BM_IdleMemory/fiber/real_time/threads:4 did not run: needs 4 PUs")};
   // The Go twins: one agrees, one gives the opposite verdict, one decides where C++ could not
   // (C++ borderline), one skipped for want of a toolchain.
-  mixed.checks[0].go = SideOutcome{"BenchmarkSpawn/thread", "BenchmarkSpawn/goroutine", 31.0,
-                                   Interval{28.5, 33.25}, 0.95, 8, 8, Verdict::holds, "", "ok"};
-  mixed.checks[1].go = SideOutcome{"BenchmarkIdleMemory/goroutine", "", 2600.0,
-                                   Interval{2500, 2700}, 0.95, 6, 6, Verdict::holds, "", "ok"};
+  mixed.checks[0].go = SideOutcome{"BenchmarkSpawn/thread",
+                                   "BenchmarkSpawn/goroutine",
+                                   31.0,
+                                   Interval{28.5, 33.25},
+                                   0.95,
+                                   8,
+                                   8,
+                                   Verdict::holds,
+                                   "",
+                                   "ok"};
+  mixed.checks[1].go = SideOutcome{"BenchmarkIdleMemory/goroutine",
+                                   "",
+                                   2600.0,
+                                   Interval{2500, 2700},
+                                   0.95,
+                                   6,
+                                   6,
+                                   Verdict::holds,
+                                   "",
+                                   "ok"};
   mixed.checks[2].undecided = "borderline";
-  mixed.checks[2].go = SideOutcome{"BenchmarkSwitch/a", "BenchmarkSwitch/b", 1.25,
-                                   Interval{1.1, 1.4}, 0.9, 20, 20, Verdict::inconclusive, "noisy",
+  mixed.checks[2].go = SideOutcome{"BenchmarkSwitch/a",
+                                   "BenchmarkSwitch/b",
+                                   1.25,
+                                   Interval{1.1, 1.4},
+                                   0.9,
+                                   20,
+                                   20,
+                                   Verdict::inconclusive,
+                                   "noisy",
                                    "ratio 1.25×"};
-  mixed.checks[3].go = SideOutcome{"", "", std::nullopt, std::nullopt, 0.95, 0, 0,
-                                   Verdict::skipped, "",
-                                   "no Go toolchain: sudo apt-get install golang-go"};
+  mixed.checks[3].go = SideOutcome{
+      "", "", std::nullopt,     std::nullopt, 0.95,
+      0,  0,  Verdict::skipped, "",           "no Go toolchain: sudo apt-get install golang-go"};
 
   // A claim measured in Go only: its verdict line is Go's, with no C++ side.
   ClaimResult go_only;
@@ -102,10 +125,17 @@ std::vector<ClaimResult> synthetic_claims() {
   timer.go = true;
   timer.placement.clear();
   go_only.variants = {timer};
-  CheckResult allocates = check("time-after-allocates", CheckKind::absolute, Verdict::skipped,
-                                std::nullopt, "");
-  allocates.go = SideOutcome{"BenchmarkTimeAfterLoop/time-after", "", 3.0, Interval{3, 3}, 0.95,
-                             6, 6, Verdict::holds, "",
+  CheckResult allocates =
+      check("time-after-allocates", CheckKind::absolute, Verdict::skipped, std::nullopt, "");
+  allocates.go = SideOutcome{"BenchmarkTimeAfterLoop/time-after",
+                             "",
+                             3.0,
+                             Interval{3, 3},
+                             0.95,
+                             6,
+                             6,
+                             Verdict::holds,
+                             "",
                              "allocs/op 3 (95% CI 3–3; holds at >= 1, refuted below 0.5)"};
   go_only.checks = {allocates};
 

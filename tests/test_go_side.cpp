@@ -193,8 +193,8 @@ TEST_CASE("Go twins run in the same rounds; a crashing twin skips only its Go si
 
   const auto& crashed = run.go_checks[1]->outcome;
   CHECK(crashed.verdict == Verdict::skipped);
-  CHECK_THAT(crashed.reason, Catch::Contains("BenchmarkPanic") &&
-                                 Catch::Contains("panic: twin exploded: 42"));
+  CHECK_THAT(crashed.reason,
+             Catch::Contains("BenchmarkPanic") && Catch::Contains("panic: twin exploded: 42"));
 
   CHECK(run.checks[2].verdict == Verdict::holds);
   CHECK(run.go_checks[2]->outcome.verdict == Verdict::refuted);

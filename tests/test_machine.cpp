@@ -1,9 +1,9 @@
 // Machine identity: the fixed hash, the canonical identity string, differences, labels, paths.
 #include <catch2/catch.hpp>
 
-#include "claimbench/store/machine.hpp"
 #include "claimbench/commands/paths.hpp"
 #include "claimbench/commands/version.hpp"
+#include "claimbench/store/machine.hpp"
 
 using namespace claimbench;
 

@@ -24,15 +24,21 @@ struct FakeProc {
   void stat(std::uint64_t steal0, std::uint64_t steal1) const {
     // user nice system idle iowait irq softirq steal guest guest_nice; 1000 ticks per CPU
     // besides steal, so the total grows by exactly the steal added.
-    write("stat", "cpu  2000 0 0 0 0 0 0 0 0 0\n"
-                  "cpu0 500 0 0 500 0 0 0 " + std::to_string(steal0) + " 0 0\n"
-                  "cpu1 500 0 0 500 0 0 0 " + std::to_string(steal1) + " 0 0\n"
-                  "intr 1 2 3\nprocs_running 3\n");
+    write("stat",
+          "cpu  2000 0 0 0 0 0 0 0 0 0\n"
+          "cpu0 500 0 0 500 0 0 0 " +
+              std::to_string(steal0) +
+              " 0 0\n"
+              "cpu1 500 0 0 500 0 0 0 " +
+              std::to_string(steal1) +
+              " 0 0\n"
+              "intr 1 2 3\nprocs_running 3\n");
   }
   // Fields after comm up to 39 (processor); the values in between do not matter here.
   void task(int pid, int tid, const std::string& comm, char state, int cpu) const {
     std::string line = std::to_string(tid) + " (" + comm + ") " + state;
-    for (int field = 4; field < 39; ++field) line += " 0";
+    for (int field = 4; field < 39; ++field)
+      line += " 0";
     line += " " + std::to_string(cpu) + " 0 0 0\n";
     write(fs::path(std::to_string(pid)) / "task" / std::to_string(tid) / "stat", line);
   }
@@ -44,8 +50,8 @@ TEST_CASE("a quiet machine is not busy", "[load]") {
   FakeProc proc;
   proc.write("loadavg", "0.10 0.20 0.30 1/100 4242\n");
   proc.stat(0, 0);
-  proc.task(100, 100, "bench", 'R', 0);  // our own thread: not a competitor
-  proc.task(200, 200, "sshd", 'S', 0);   // sleeping: not runnable
+  proc.task(100, 100, "bench", 'R', 0);        // our own thread: not a competitor
+  proc.task(200, 200, "sshd", 'S', 0);         // sleeping: not runnable
   proc.task(300, 300, "kworker/1:0", 'R', 1);  // runnable, but on a PU we did not pin
   const auto snapshot = read_load(proc.root, {0}, 100);
   REQUIRE(snapshot);

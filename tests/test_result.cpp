@@ -4,8 +4,8 @@
 #include <fstream>
 #include <limits>
 
-#include "claimbench/store/result.hpp"
 #include "claimbench/judge/summarise.hpp"
+#include "claimbench/store/result.hpp"
 
 using namespace claimbench;
 namespace fs = std::filesystem;
@@ -106,7 +106,8 @@ TEST_CASE("a run is summarised once and survives the JSON round trip", "[result]
   CHECK(median["aggregate_name"] == "median");
   CHECK(median["run_name"] == "BM_Demo/a");
   CHECK(median["real_time"] == Approx((written["benchmarks"][0]["real_time"].get<double>() +
-                                       written["benchmarks"][1]["real_time"].get<double>()) / 2));
+                                       written["benchmarks"][1]["real_time"].get<double>()) /
+                                      2));
   CHECK(written["benchmarks"][5]["aggregate_name"] == "cv");
   CHECK(written["benchmarks"][5]["aggregate_unit"] == "percentage");
 

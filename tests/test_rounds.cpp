@@ -111,7 +111,8 @@ TEST_CASE("a clear check is decided at the first look; only the undecided one ru
   CHECK(fake.outcomes[1].verdict == Verdict::inconclusive);
   CHECK(fake.outcomes[1].undecided == "borderline");
   CHECK(fake.outcomes[1].rounds == 32);
-  CHECK_THAT(fake.outcomes[1].reason, Catch::Contains("at 32 rounds") && Catch::Contains("borderline"));
+  CHECK_THAT(fake.outcomes[1].reason,
+             Catch::Contains("at 32 rounds") && Catch::Contains("borderline"));
   // The extra rounds keep ABBA among the two variants still running.
   REQUIRE(fake.orders.size() == 32);
   CHECK(fake.orders[8] == std::vector<std::size_t>{2, 3});

@@ -1,6 +1,6 @@
-#include <functional>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <functional>
 #include <random>
 
 #include "claimbench/judge/sequential.hpp"
@@ -44,7 +44,8 @@ TEST_CASE("fewer values than planned never spend more than the look", "[sequenti
   const auto plan = make_plan(8, 32, 0.025);
   const Look& look = plan.looks[2];  // 18 rounds
   std::vector<double> values(look.rounds - 3);
-  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<double>(i);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    values[i] = static_cast<double>(i);
   const auto ci = look_interval(values, look);
   REQUIRE(ci);
   const int k = static_cast<int>(ci->lo) + 1;  // values are 0..n-1, so x(k) = k - 1
@@ -60,7 +61,8 @@ template <class Draw>
 int first_wrong_holds(const SequentialPlan& plan, double threshold, Draw&& draw) {
   std::vector<double> values;
   for (std::size_t j = 0; j < plan.looks.size(); ++j) {
-    while (static_cast<int>(values.size()) < plan.looks[j].rounds) values.push_back(draw());
+    while (static_cast<int>(values.size()) < plan.looks[j].rounds)
+      values.push_back(draw());
     const auto ci = look_interval(values, plan.looks[j]);
     if (ci && ci->lo >= threshold) return static_cast<int>(j);
   }
@@ -114,7 +116,8 @@ TEST_CASE("looking after every round at a fixed 95% would not keep the error", "
   for (int r = 0; r < runs; ++r) {
     std::vector<double> values;
     for (const auto& look : plan.looks) {
-      while (static_cast<int>(values.size()) < look.rounds) values.push_back(normal(rng));
+      while (static_cast<int>(values.size()) < look.rounds)
+        values.push_back(normal(rng));
       const auto ci = median_interval(values, 0.95);
       if (ci && ci->lo >= threshold) {
         ++naive_wrong;
@@ -134,7 +137,8 @@ TEST_CASE("a clear effect is decided at the first look, before today's ten round
   int decided_first = 0;
   for (int r = 0; r < 200; ++r) {
     std::vector<double> values;
-    for (int i = 0; i < plan.looks.front().rounds; ++i) values.push_back(normal(rng));
+    for (int i = 0; i < plan.looks.front().rounds; ++i)
+      values.push_back(normal(rng));
     const auto ci = look_interval(values, plan.looks.front());
     if (ci && ci->lo >= std::log(1.5)) ++decided_first;
   }

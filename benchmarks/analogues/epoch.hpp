@@ -14,9 +14,10 @@ namespace claimbench::go {
 // Epoch-based reclamation (EBR) standing in for Go's garbage collector.
 //
 // Why it exists (sync_map.hpp is its user): Go's sync.Map hands out raw pointers (the read
-// snapshot, *entry, the boxed value *any) to lock-free readers and simply drops them; the GC frees them once no goroutine can
-// reach them. C++ has no GC, so every object a lock-free reader may still hold is "retired" here
-// and freed only after every thread has left the critical section it was in at retire time.
+// snapshot, *entry, the boxed value *any) to lock-free readers and simply drops them; the GC frees
+// them once no goroutine can reach them. C++ has no GC, so every object a lock-free reader may
+// still hold is "retired" here and freed only after every thread has left the critical section it
+// was in at retire time.
 //
 // Why EBR and not the alternatives:
 //  * std::atomic<std::shared_ptr> (libstdc++ 12) takes an internal spin-lock bit and bumps the

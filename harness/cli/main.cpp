@@ -99,8 +99,9 @@ int main(int argc, char** argv) {
          app.add_option("--repetitions", run.repetitions, "base paired rounds (default 8)");
          app.add_option("--max-rounds", run.max_rounds,
                         "rounds in all, while checks are undecided (default 32)");
-         app.add_option("--extra-time", run.extra_time,
-                        "time for rounds after the base, as a fraction of the base's (default 0.25)");
+         app.add_option(
+             "--extra-time", run.extra_time,
+             "time for rounds after the base, as a fraction of the base's (default 0.25)");
          app.add_flag("--no-go", run.no_go, "do not run the Go twins");
          app.add_option("--min-time", run.min_time_s, "seconds per repetition (default 0.05)");
          app.add_option("--cpus", run.cpus, "explicit PU list, e.g. 0,2 or 0-3");

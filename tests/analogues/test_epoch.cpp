@@ -83,5 +83,6 @@ TEST_CASE("guards nest: the outer one keeps the announcement", "[epoch]") {
   leave.store(true);
   reader.join();
   retire_many(2, 4 * static_cast<int>(epoch::ThreadEpoch::kBatch));
-  CHECK(Tracked::freed[1].load() - freed_before == 4 * static_cast<int>(epoch::ThreadEpoch::kBatch));
+  CHECK(Tracked::freed[1].load() - freed_before ==
+        4 * static_cast<int>(epoch::ThreadEpoch::kBatch));
 }

@@ -32,10 +32,10 @@ inline std::unexpected<Error> fail(std::string message) {
   auto var = std::move(*var##_result)
 
 /// The same for an Expected<void> (or a value not needed): `CB_TRY_VOID(writer.write(doc));`.
-#define CB_TRY_VOID(expr)                                                       \
-  do {                                                                          \
-    if (auto cb_try_result_ = (expr); !cb_try_result_)                          \
-      return std::unexpected(std::move(cb_try_result_).error());                \
+#define CB_TRY_VOID(expr)                                        \
+  do {                                                           \
+    if (auto cb_try_result_ = (expr); !cb_try_result_)           \
+      return std::unexpected(std::move(cb_try_result_).error()); \
   } while (false)
 
 /// Aborts with a message when an internal invariant is broken (active in every build type,

@@ -90,9 +90,10 @@ Expected<std::string> resolve_ref(const Claim& claim, const Check& check, std::s
       std::vector<std::string> names;
       for (const auto& f : families)
         names.push_back(short_family(f));
-      return fail(fmt::format("{}: name the family too ({{ family = \"...\", variant = ... }}): "
-                              "the claim's benchmarks span {}",
-                              at, fmt::join(names, ", ")));
+      return fail(
+          fmt::format("{}: name the family too ({{ family = \"...\", variant = ... }}): "
+                      "the claim's benchmarks span {}",
+                      at, fmt::join(names, ", ")));
     }
     ref.family = *families.begin();
   } else if (!families.contains(ref.family)) {
@@ -112,8 +113,8 @@ Expected<std::string> resolve_ref(const Claim& claim, const Check& check, std::s
       threads_seen.push_back(parts.threads);
       if (parts.threads == ref.threads) {
         if (found != nullptr) {
-          return fail(fmt::format("{}: '{}' at {} threads is ambiguous: {} and {}", at,
-                                  ref.variant, ref.threads, *found, name));
+          return fail(fmt::format("{}: '{}' at {} threads is ambiguous: {} and {}", at, ref.variant,
+                                  ref.threads, *found, name));
         }
         found = &name;
       }
@@ -182,8 +183,8 @@ Expected<void> resolve_claim(Claim& claim, const Registry& registry) {
   };
   for (const auto& event : claim.events) {
     if (auto spec = encode_event(event); !spec) {
-      return fail(fmt::format("{}: {}", where_key(claim, "events", line("events")),
-                              spec.error().message));
+      return fail(
+          fmt::format("{}: {}", where_key(claim, "events", line("events")), spec.error().message));
     }
   }
   if (auto ok = check_go_file(claim, registry, line("go_file")); !ok) return ok;
@@ -208,7 +209,8 @@ Expected<void> resolve_claim(Claim& claim, const Registry& registry) {
         fmt::format("{}: '{}' matches no registered benchmark",
                     where_key(claim, "benchmarks", line("benchmarks")), claim.benchmarks);
     std::string guess = claim.benchmarks;
-    std::erase_if(guess, [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '_'; });
+    std::erase_if(guess,
+                  [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '_'; });
     const auto near = nearest_ids(all, guess);
     if (!near.empty()) message += fmt::format("; families near it: {}", fmt::join(near, ", "));
     return fail(message);
@@ -216,7 +218,8 @@ Expected<void> resolve_claim(Claim& claim, const Registry& registry) {
   for (auto& check : claim.checks) {
     std::vector<std::string> check_families;
     if (check.numerator_ref) {
-      CB_TRY(name, resolve_ref(claim, check, "numerator", *check.numerator_ref, selected, families));
+      CB_TRY(name,
+             resolve_ref(claim, check, "numerator", *check.numerator_ref, selected, families));
       check.numerator = name;
       check_families.push_back(check.numerator_ref->family);
     }
@@ -226,8 +229,8 @@ Expected<void> resolve_claim(Claim& claim, const Registry& registry) {
       check.denominator = name;
       check_families.push_back(check.denominator_ref->family);
     }
-    const std::string at = fmt::format("{}:{}: check '{}'", claim.file.string(), check.line,
-                                       check.id);
+    const std::string at =
+        fmt::format("{}:{}: check '{}'", claim.file.string(), check.line, check.id);
     if (!metric_known(claim, registry, check.metric, check_families)) {
       std::vector<std::string> known = builtin_metrics();
       known.insert(known.end(), claim.events.begin(), claim.events.end());
@@ -244,12 +247,12 @@ Expected<void> resolve_claim(Claim& claim, const Registry& registry) {
                      "declare",
           fmt::join(known, ", ")));
     }
-    if (!check.mechanism.empty() &&
-        std::find(claim.events.begin(), claim.events.end(), check.mechanism) ==
-            claim.events.end()) {
-      return fail(fmt::format("{}, 'mechanism': '{}' is not one of the claim's events ({}), so "
-                              "it would never be counted",
-                              at, check.mechanism, fmt::join(claim.events, ", ")));
+    if (!check.mechanism.empty() && std::find(claim.events.begin(), claim.events.end(),
+                                              check.mechanism) == claim.events.end()) {
+      return fail(
+          fmt::format("{}, 'mechanism': '{}' is not one of the claim's events ({}), so "
+                      "it would never be counted",
+                      at, check.mechanism, fmt::join(claim.events, ", ")));
     }
   }
   return {};
@@ -315,10 +318,10 @@ Expected<Catalog> load_catalog(const std::filesystem::path& directory, const Reg
     entry.encoded = claim != nullptr;
     if (claim != nullptr) {
       if (!entry.title.empty() || !entry.fidelity.empty()) {
-        return fail(fmt::format("{}:{}: claim '{}': remove 'title' and 'fidelity' here, {} says "
-                                "them",
-                                index_file.string(), entry.line, entry.id,
-                                claim->file.filename().string()));
+        return fail(fmt::format(
+            "{}:{}: claim '{}': remove 'title' and 'fidelity' here, {} says "
+            "them",
+            index_file.string(), entry.line, entry.id, claim->file.filename().string()));
       }
       entry.title = claim->title;
       entry.fidelity = claim->fidelity;

@@ -42,8 +42,8 @@ Expected<void> validate_bounds(const Check& check, const TableReader& in,
   auto absent = [&](std::initializer_list<std::string_view> keys,
                     std::string_view kind) -> Expected<void> {
     for (auto key : keys) {
-      if (auto ok = need(!table.contains(key), key,
-                         fmt::format("does not belong to a {} check", kind));
+      if (auto ok =
+              need(!table.contains(key), key, fmt::format("does not belong to a {} check", kind));
           !ok) {
         return ok;
       }
@@ -96,13 +96,13 @@ Expected<void> validate_bounds(const Check& check, const TableReader& in,
                   "'refuted_above' must not be below 'at_most'");
     }
     case CheckKind::equivalent:
-      if (auto ok = absent({"at_least", "refuted_below", "at_most", "refuted_above"},
-                           "equivalence");
+      if (auto ok =
+              absent({"at_least", "refuted_below", "at_most", "refuted_above"}, "equivalence");
           !ok) {
         return ok;
       }
-      return need(check.within.has_value() && std::isfinite(*check.within) &&
-                      *check.within > 0 && *check.within < 1,
+      return need(check.within.has_value() && std::isfinite(*check.within) && *check.within > 0 &&
+                      *check.within < 1,
                   "within", "an equivalence check needs 'within' between 0 and 1 (0.10 = ±10%)");
     case CheckKind::absolute: {
       if (auto ok = absent({"within", "mechanism"}, "absolute"); !ok) return ok;
@@ -127,8 +127,8 @@ Expected<void> validate_bounds(const Check& check, const TableReader& in,
           !ok) {
         return ok;
       }
-      return need(check.refuted_above.value_or(*check.at_most) >= *check.at_most,
-                  "refuted_above", "'refuted_above' must not be below 'at_most'");
+      return need(check.refuted_above.value_or(*check.at_most) >= *check.at_most, "refuted_above",
+                  "'refuted_above' must not be below 'at_most'");
     }
   }
   return {};
@@ -168,10 +168,10 @@ Expected<void> check_go_name(const TableReader& in, const toml::node* node, cons
   static const std::regex shape(R"(^Benchmark[A-Z0-9_][A-Za-z0-9_]*(/[^\s/]+)*$)");
   static const std::regex suffix(R"(-[0-9]+$)");
   if (!std::regex_match(name, shape)) {
-    return fail(fmt::format(
-        "{}: check '{}', '{}': '{}' is not a Go benchmark name (BenchmarkName or "
-        "BenchmarkName/sub/...)",
-        in.where(node), id, field, name));
+    return fail(
+        fmt::format("{}: check '{}', '{}': '{}' is not a Go benchmark name (BenchmarkName or "
+                    "BenchmarkName/sub/...)",
+                    in.where(node), id, field, name));
   }
   if (std::regex_search(name, suffix)) {
     return fail(fmt::format(
@@ -188,10 +188,10 @@ Expected<GoSide> parse_go(const TableReader& in, const toml::table& check, const
   const toml::node* node = check.get("go");
   const toml::table* table = node->as_table();
   if (table == nullptr) {
-    return fail(fmt::format(
-        "{}: check '{}', 'go' must be a table such as {{ numerator = \"BenchmarkX/a\", "
-        "denominator = \"BenchmarkX/b\" }}",
-        in.where(node), id));
+    return fail(
+        fmt::format("{}: check '{}', 'go' must be a table such as {{ numerator = \"BenchmarkX/a\", "
+                    "denominator = \"BenchmarkX/b\" }}",
+                    in.where(node), id));
   }
   TableReader go(*table, in.file(), fmt::format("check '{}', 'go'", id));
   CB_TRY_VOID(go.only({"numerator", "denominator"}));
@@ -199,14 +199,16 @@ Expected<GoSide> parse_go(const TableReader& in, const toml::table& check, const
   CB_TRY(denominator, go.text("denominator", false));
   const bool absolute = kind == CheckKind::absolute;
   if (absolute && !denominator.empty()) {
-    return fail(fmt::format("{}: check '{}', 'go.denominator': an absolute check names one "
-                            "benchmark (go.numerator)",
-                            go.where(table->get("denominator")), id));
+    return fail(
+        fmt::format("{}: check '{}', 'go.denominator': an absolute check names one "
+                    "benchmark (go.numerator)",
+                    go.where(table->get("denominator")), id));
   }
   if (!absolute && denominator.empty()) {
-    return fail(fmt::format("{}: check '{}', 'go' is missing 'denominator' (a {} check compares "
-                            "two benchmarks)",
-                            in.where(node), id, to_string(kind)));
+    return fail(
+        fmt::format("{}: check '{}', 'go' is missing 'denominator' (a {} check compares "
+                    "two benchmarks)",
+                    in.where(node), id, to_string(kind)));
   }
   CB_TRY_VOID(check_go_name(go, table->get("numerator"), id, "go.numerator", numerator));
   if (!denominator.empty()) {
@@ -245,51 +247,57 @@ Expected<Check> parse_check(const toml::table& table, const std::filesystem::pat
   } else if (kind == "absolute") {
     check.kind = CheckKind::absolute;
   } else {
-    return fail(fmt::format("{}: check '{}', 'kind' must be ratio, equivalent or absolute, not "
-                            "'{}'",
-                            in.where(table.get("kind")), id, kind));
+    return fail(
+        fmt::format("{}: check '{}', 'kind' must be ratio, equivalent or absolute, not "
+                    "'{}'",
+                    in.where(table.get("kind")), id, kind));
   }
   const bool absolute = check.kind == CheckKind::absolute;
   if (go_only) {
     // The Go side is all there is: no C++ references, GOMAXPROCS in 'threads'.
     for (auto key : {"numerator", "denominator"}) {
       if (table.contains(key)) {
-        return fail(fmt::format("{}: check '{}', '{}': a go-only claim names its benchmarks in "
-                                "'go' only",
-                                in.where(table.get(key)), id, key));
+        return fail(
+            fmt::format("{}: check '{}', '{}': a go-only claim names its benchmarks in "
+                        "'go' only",
+                        in.where(table.get(key)), id, key));
       }
     }
     if (!table.contains("go")) {
-      return fail(fmt::format("{}: check '{}' is missing 'go' (a go-only claim's checks name "
-                              "their Go benchmarks there)",
-                              in.where(table.get("id")), id));
+      return fail(
+          fmt::format("{}: check '{}' is missing 'go' (a go-only claim's checks name "
+                      "their Go benchmarks there)",
+                      in.where(table.get("id")), id));
     }
     CB_TRY(threads, in.positive_integer("threads"));
     if (threads) check.threads = *threads;
   } else {
     if (table.contains("threads")) {
-      return fail(fmt::format("{}: check '{}', 'threads' belongs in numerator/denominator "
-                              "({{ variant = ..., threads = N }}); only go-only checks take it",
-                              in.where(table.get("threads")), id));
+      return fail(
+          fmt::format("{}: check '{}', 'threads' belongs in numerator/denominator "
+                      "({{ variant = ..., threads = N }}); only go-only checks take it",
+                      in.where(table.get("threads")), id));
     }
     if (!table.contains("numerator")) {
-      return fail(fmt::format("{}: check '{}' is missing 'numerator'", in.where(table.get("id")),
-                              id));
+      return fail(
+          fmt::format("{}: check '{}' is missing 'numerator'", in.where(table.get("id")), id));
     }
     CB_TRY(numerator, parse_ref(in, table, "numerator", id));
     check.numerator_ref = numerator;
     if (table.contains("denominator")) {
       if (absolute) {
-        return fail(fmt::format("{}: check '{}', 'denominator': an absolute check names one "
-                                "benchmark in 'numerator'",
-                                in.where(table.get("denominator")), id));
+        return fail(
+            fmt::format("{}: check '{}', 'denominator': an absolute check names one "
+                        "benchmark in 'numerator'",
+                        in.where(table.get("denominator")), id));
       }
       CB_TRY(denominator, parse_ref(in, table, "denominator", id));
       check.denominator_ref = denominator;
     } else if (!absolute) {
-      return fail(fmt::format("{}: check '{}' is missing 'denominator' (a {} check compares two "
-                              "benchmarks)",
-                              in.where(table.get("id")), id, to_string(check.kind)));
+      return fail(
+          fmt::format("{}: check '{}' is missing 'denominator' (a {} check compares two "
+                      "benchmarks)",
+                      in.where(table.get("id")), id, to_string(check.kind)));
     }
   }
   if (table.contains("go")) {
@@ -327,10 +335,9 @@ std::string_view to_string(CheckKind kind) {
 Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& file) {
   CB_TRY(root, parse_toml(text, file));
   TableReader in(root, file, "the claim");
-  if (auto ok =
-          in.only({"id", "title", "fidelity", "statement", "analogue", "caveats", "go_meaning",
-                   "sources", "benchmarks", "events", "requires", "noise_limit", "check",
-                   "go_file", "go_none"});
+  if (auto ok = in.only({"id", "title", "fidelity", "statement", "analogue", "caveats",
+                         "go_meaning", "sources", "benchmarks", "events", "requires", "noise_limit",
+                         "check", "go_file", "go_none"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -368,15 +375,15 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
       fidelity != "calibration") {
     return fail(fmt::format(
         "{}: 'fidelity' must be direct, analogue, proxy, go-only or calibration, not '{}'",
-                            in.where(root.get("fidelity")), fidelity));
+        in.where(root.get("fidelity")), fidelity));
   }
   if (go_only && root.contains("benchmarks")) {
     return fail(fmt::format("{}: 'benchmarks': a go-only claim has no C++ benchmarks",
                             in.where(root.get("benchmarks"))));
   }
   if (!go_file.empty() && !go_none.empty()) {
-    return fail(fmt::format("{}: give 'go_file' or 'go_none', not both",
-                            in.where(root.get("go_none"))));
+    return fail(
+        fmt::format("{}: give 'go_file' or 'go_none', not both", in.where(root.get("go_none"))));
   }
   if (root.contains("go_none") && go_none.find_first_not_of(" \t\n") == std::string::npos) {
     return fail(fmt::format("{}: 'go_none' must say why there is no Go counterpart",
@@ -385,9 +392,10 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
   if (root.contains("go_file")) {
     static const std::regex go_name(R"(^[a-z0-9_]+(/[a-z0-9_]+)*_test\.go$)");
     if (!std::regex_match(go_file, go_name)) {
-      return fail(fmt::format("{}: 'go_file' must be a *_test.go path relative to benchmarks/go/ "
-                              "(lower case, no '..'), not '{}'",
-                              in.where(root.get("go_file")), go_file));
+      return fail(
+          fmt::format("{}: 'go_file' must be a *_test.go path relative to benchmarks/go/ "
+                      "(lower case, no '..'), not '{}'",
+                      in.where(root.get("go_file")), go_file));
     }
   }
   if (!go_only) {

@@ -66,8 +66,8 @@ class TableReader {
     const toml::node* node = table_.get(key);
     if (node == nullptr) return std::optional<int>();
     if (!node->is_integer() || *node->value<int64_t>() < 1 || *node->value<int64_t>() > 4096) {
-      return fail(fmt::format("{}: '{}' in {} must be a positive integer", where(node), key,
-                              context_));
+      return fail(
+          fmt::format("{}: '{}' in {} must be a positive integer", where(node), key, context_));
     }
     return std::optional<int>(static_cast<int>(*node->value<int64_t>()));
   }

@@ -12,20 +12,20 @@
 #include <sstream>
 
 #include "claimbench/catalog/claims.hpp"
+#include "claimbench/commands/paths.hpp"
 #include "claimbench/commands/run_guard.hpp"
-#include "claimbench/measure/probe.hpp"
-#include "claimbench/present/console.hpp"
+#include "claimbench/commands/version.hpp"
+#include "claimbench/judge/summarise.hpp"
 #include "claimbench/measure/counters.hpp"
-#include "claimbench/store/machine.hpp"
+#include "claimbench/measure/go_side.hpp"
 #include "claimbench/measure/native_events.hpp"
 #include "claimbench/measure/placement.hpp"
-#include "claimbench/store/result.hpp"
+#include "claimbench/measure/probe.hpp"
 #include "claimbench/measure/runner.hpp"
-#include "claimbench/judge/summarise.hpp"
 #include "claimbench/measure/topology.hpp"
-#include "claimbench/commands/paths.hpp"
-#include "claimbench/commands/version.hpp"
-#include "claimbench/measure/go_side.hpp"
+#include "claimbench/present/console.hpp"
+#include "claimbench/store/machine.hpp"
+#include "claimbench/store/result.hpp"
 
 namespace claimbench {
 namespace {
@@ -110,8 +110,8 @@ std::string progress_line(std::size_t index, std::size_t total, const std::strin
   std::string line = fmt::format("[{}/{}] {}", index + 1, total, id);
   if (total >= 2 && index > 0) {
     const double left = spent_s / static_cast<double>(index) * static_cast<double>(total - index);
-    line += fmt::format("  ({} so far, about {} left)", duration_text(spent_s),
-                        duration_text(left));
+    line +=
+        fmt::format("  ({} so far, about {} left)", duration_text(spent_s), duration_text(left));
   }
   return line;
 }
@@ -139,8 +139,7 @@ int write_failed(const RunGuard& guard, const ResultWriter& writer, const std::s
                  writer.path().c_str());
   } else {
     writer.discard();
-    std::fprintf(stderr, "bench: %s; no claim had been saved, so nothing was kept\n",
-                 why.c_str());
+    std::fprintf(stderr, "bench: %s; no claim had been saved, so nothing was kept\n", why.c_str());
   }
   return kExitInternal;
 }
@@ -182,9 +181,10 @@ int topology_command(const TopologyCommand& command) {
     // Every PU this process may use, or the ones --cpus names.
     const auto matrix = measure_latency_matrix(
         *topology, command.cpus ? placement_pus(*placement) : std::vector<unsigned>{});
-    std::fputs("\ncore-to-core round trip, ns (CAS ping-pong, minimum over samples; row pings "
-               "column):\n",
-               stdout);
+    std::fputs(
+        "\ncore-to-core round trip, ns (CAS ping-pong, minimum over samples; row pings "
+        "column):\n",
+        stdout);
     std::fputs(latency_matrix_text(matrix).c_str(), stdout);
   }
   return kExitOk;
@@ -266,18 +266,20 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   } else if (any_go) {
     if (tty) std::fputs("  building the Go twins...", stderr);
     std::vector<std::string> sub_packages;
-    for (const Claim* claim : selected) sub_packages.push_back(go_package_of(claim->go_file));
+    for (const Claim* claim : selected)
+      sub_packages.push_back(go_package_of(claim->go_file));
     options.go = prepare_go(go_module_dir(), go_build_dir(), sub_packages);
     if (tty) std::fputs("\r\033[K", stderr);
-    if (!options.go.enabled) std::fprintf(stderr, "bench: Go side skipped: %s\n",
-                                          options.go.skip_reason.c_str());
+    if (!options.go.enabled)
+      std::fprintf(stderr, "bench: Go side skipped: %s\n", options.go.skip_reason.c_str());
   }
 
   RunRecord record;
   record.created_utc = utc_now_iso();
   record.command = command.command_line;
   record.claimbench_version = std::string(version());
-  record.options = {options.repetitions, options.min_time_s, options.max_rounds, options.go.enabled};
+  record.options = {options.repetitions, options.min_time_s, options.max_rounds,
+                    options.go.enabled};
   if (options.go.enabled) record.go_version = options.go.version;
   record.machine = describe_machine(*topology);
   auto writer = ResultWriter::create(command.out, result_stem(record.machine));
@@ -325,7 +327,8 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   if (auto ok = guard.save(record); !ok) return write_failed(guard, *writer, ok.error().message);
   std::printf("\n%s %s\n", interrupted ? "interrupted; kept what finished in" : "saved",
               writer->path().c_str());
-  if (selected.size() > 1) std::printf("%zu claims in %s\n", selected.size(), duration_text(spent_s).c_str());
+  if (selected.size() > 1)
+    std::printf("%zu claims in %s\n", selected.size(), duration_text(spent_s).c_str());
   return interrupted ? kExitInterrupted : kExitOk;
 }
 

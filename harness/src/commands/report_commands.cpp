@@ -8,10 +8,10 @@
 #include <fstream>
 
 #include "claimbench/catalog/claims.hpp"
-#include "claimbench/present/charts.hpp"
-#include "claimbench/present/console.hpp"
 #include "claimbench/commands/commands.hpp"
+#include "claimbench/present/charts.hpp"
 #include "claimbench/present/compare.hpp"
+#include "claimbench/present/console.hpp"
 #include "claimbench/present/export.hpp"
 #include "claimbench/present/notes.hpp"
 #include "claimbench/store/result_set.hpp"
@@ -101,8 +101,7 @@ int compare_command(const CompareCommand& command) {
     }
   }
   if (command.markdown) {
-    if (auto ok = write_file_whole(*command.markdown, compare_markdown(machines, chart_dir));
-        !ok) {
+    if (auto ok = write_file_whole(*command.markdown, compare_markdown(machines, chart_dir)); !ok) {
       return usage_error(ok.error().message);
     }
     std::printf("wrote %s\n", command.markdown->c_str());
@@ -114,8 +113,8 @@ int export_command(const ExportCommand& command) {
   // The format is checked before the inputs are read, so a typo costs nothing.
   const auto format = parse_export_format(command.format);
   if (!format) {
-    return usage_error(fmt::format("--format: '{}' is not one of gobench, csv, markdown",
-                                   command.format));
+    return usage_error(
+        fmt::format("--format: '{}' is not one of gobench, csv, markdown", command.format));
   }
   auto set = load_inputs(command.inputs);
   if (!set) return usage_error(set.error().message);

@@ -88,11 +88,13 @@ void RunGuard::watch() {
   std::unique_lock lock(mutex_);
   // A signal handler cannot notify a condition variable, so the flag is polled: every 20 ms
   // costs nothing measurable and keeps the response well inside the grace period.
-  while (!done_ && !finishing_ && !stop_->load()) wake_.wait_for(lock, milliseconds(20));
+  while (!done_ && !finishing_ && !stop_->load())
+    wake_.wait_for(lock, milliseconds(20));
   if (done_ || finishing_) return;
-  std::fputs("\nbench: stopping: the benchmark in flight may finish its round, then what "
-             "finished is saved (again to kill at once)\n",
-             stderr);
+  std::fputs(
+      "\nbench: stopping: the benchmark in flight may finish its round, then what "
+      "finished is saved (again to kill at once)\n",
+      stderr);
   const auto deadline = steady_clock::now() + grace_;
   while (!done_ && !finishing_ && steady_clock::now() < deadline)
     wake_.wait_until(lock, deadline);
@@ -109,8 +111,7 @@ void RunGuard::force_exit() {
   for (std::size_t i = finished; i < selected_.size(); ++i) {
     const bool in_flight = i < started_;
     const double seconds =
-        in_flight ? std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                  claim_started_)
+        in_flight ? std::chrono::duration<double>(std::chrono::steady_clock::now() - claim_started_)
                         .count()
                   : 0.0;
     record.claims.push_back(unfinished_claim(*selected_[i], placement_,
@@ -126,8 +127,8 @@ void RunGuard::force_exit() {
     writer_.discard();
     message = fmt::format("bench: {}; nothing was kept", ok.error().message);
   }
-  if (killed > 0) message += fmt::format(" (killed {} child process group{})", killed,
-                                         killed == 1 ? "" : "s");
+  if (killed > 0)
+    message += fmt::format(" (killed {} child process group{})", killed, killed == 1 ? "" : "s");
   message += "\n";
   // write(2), not stdio: the main thread may hold stdout's lock in the middle of a table.
   [[maybe_unused]] const auto n = ::write(STDERR_FILENO, message.data(), message.size());

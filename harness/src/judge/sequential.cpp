@@ -44,9 +44,11 @@ SequentialPlan make_plan(int base, int max_rounds, double alpha_side) {
     const double t = static_cast<double>(n) / static_cast<double>(max_rounds);
     double allowed = alpha_side * std::sqrt(t);
     // The first look may always afford [min, max] when that costs at most 2/3 of the budget
-    // (2^-n: 8 rounds need 0.0039, 6 need 0.0156), so a clear effect is decided after the base rounds even
-    // when the round budget is large. Later looks pay for it: they start from what it spent.
-    if (plan.looks.empty()) allowed = std::max(allowed, std::min(std::pow(0.5, n), alpha_side * 2 / 3));
+    // (2^-n: 8 rounds need 0.0039, 6 need 0.0156), so a clear effect is decided after the base
+    // rounds even when the round budget is large. Later looks pay for it: they start from what it
+    // spent.
+    if (plan.looks.empty())
+      allowed = std::max(allowed, std::min(std::pow(0.5, n), alpha_side * 2 / 3));
     Look look;
     look.rounds = n;
     look.k = largest_k(n, allowed - spent);

@@ -81,8 +81,8 @@ SideOutcome side_outcome(const GoCheckRun& go) {
 }
 
 LoadRecord load_record(const LoadReport& report) {
-  LoadRecord out{report.load_before, report.load_after, report.steal_fraction, {},
-                 report.summary()};
+  LoadRecord out{
+      report.load_before, report.load_after, report.steal_fraction, {}, report.summary()};
   for (const auto& c : report.competitors)
     out.competitors.push_back({c.pid, c.command, c.pu});
   return out;

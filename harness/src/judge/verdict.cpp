@@ -71,7 +71,7 @@ double absolute_spread(const Check& check, const std::vector<double>& values) {
 std::string undecided_kind(const Check& check, double estimate) {
   if (!std::isfinite(estimate)) return "too few";
   return decide(check, Interval{estimate, estimate}) == Verdict::inconclusive ? "borderline"
-                                                                                : "noisy";
+                                                                              : "noisy";
 }
 
 std::string undecided_text(const std::string& kind) {
@@ -91,11 +91,12 @@ CheckOutcome judge_with(const Check& check, const CheckSamples& samples, double 
 
   std::vector<double> values = absolute ? finite(samples.numerator) : paired_log_ratios(samples);
   out.pairs = static_cast<int>(values.size());
-  out.rounds = look != nullptr ? look->rounds
-                               : static_cast<int>(std::max(samples.numerator.size(),
-                                                           samples.denominator.size()));
-  const auto ci = look != nullptr ? look_interval(values, *look)
-                                  : median_interval(values, out.confidence);
+  out.rounds =
+      look != nullptr
+          ? look->rounds
+          : static_cast<int>(std::max(samples.numerator.size(), samples.denominator.size()));
+  const auto ci =
+      look != nullptr ? look_interval(values, *look) : median_interval(values, out.confidence);
   out.estimate = absolute ? median(values) : std::exp(median(values));
   if (ci) out.ci = absolute ? *ci : Interval{std::exp(ci->lo), std::exp(ci->hi)};
   if (!absolute) {
@@ -114,9 +115,8 @@ CheckOutcome judge_with(const Check& check, const CheckSamples& samples, double 
     out.reason = look != nullptr
                      ? fmt::format("only {} usable {}{}; too few for a {} interval", out.pairs,
                                    absolute ? "repetitions" : "pairs", at, level)
-                     : fmt::format("only {} usable {}; a {} interval needs at least {}",
-                                   out.pairs, absolute ? "repetitions" : "pairs", level,
-                                   kMinPairs);
+                     : fmt::format("only {} usable {}; a {} interval needs at least {}", out.pairs,
+                                   absolute ? "repetitions" : "pairs", level, kMinPairs);
     return out;
   }
   out.verdict = decide(check, *out.ci);

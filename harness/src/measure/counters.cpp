@@ -1,7 +1,7 @@
 #include "claimbench/measure/counters.hpp"
 
-#include "claimbench/store/machine.hpp"
 #include "claimbench/measure/native_events.hpp"
+#include "claimbench/store/machine.hpp"
 
 #include <fmt/format.h>
 #include <perfmon/pfmlib_perf_event.h>

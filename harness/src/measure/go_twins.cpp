@@ -420,7 +420,7 @@ Expected<GoBenchLine> parse_bench_line(std::string_view line, int expected_procs
     name = name.substr(0, dash);
   }
   out.name = std::string(name);
-  out.procs = expected_procs >= 1                 ? expected_procs
+  out.procs = expected_procs >= 1              ? expected_procs
               : name.size() < tokens[0].size() ? procs.value_or(1)
                                                : 1;
 

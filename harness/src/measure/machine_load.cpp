@@ -62,8 +62,9 @@ std::string LoadReport::summary() const {
     if (competitors.size() > shown) out += fmt::format(" and {} more", competitors.size() - shown);
     out += ";";
   }
-  out += fmt::format(" steal {:.1f}% of the pinned PUs' time; load average {:.2f} before, {:.2f} after",
-                     100 * steal_fraction, load_before, load_after);
+  out += fmt::format(
+      " steal {:.1f}% of the pinned PUs' time; load average {:.2f} before, {:.2f} after",
+      100 * steal_fraction, load_before, load_after);
   return out;
 }
 

@@ -65,7 +65,6 @@ std::optional<double> cache_line_transfer_ns(const Topology& topology, unsigned 
   return median(per_chunk);
 }
 
-
 std::optional<double> cas_round_trip_ns(const Topology& topology, unsigned a, unsigned b,
                                         int samples, int round_trips) {
   struct alignas(64) Line {
@@ -110,7 +109,8 @@ std::optional<double> cas_round_trip_ns(const Topology& topology, unsigned a, un
 LatencyMatrix measure_latency_matrix(const Topology& topology, std::vector<unsigned> pus,
                                      int samples, int round_trips) {
   if (pus.empty()) {
-    for (const auto& pu : topology.pus()) pus.push_back(pu.os_index);
+    for (const auto& pu : topology.pus())
+      pus.push_back(pu.os_index);
   }
   LatencyMatrix matrix;
   matrix.pus = pus;
@@ -118,7 +118,8 @@ LatencyMatrix measure_latency_matrix(const Topology& topology, std::vector<unsig
   for (std::size_t i = 0; i < pus.size(); ++i) {
     for (std::size_t j = 0; j < pus.size(); ++j) {
       if (i != j) {
-        matrix.round_trip_ns[i][j] = cas_round_trip_ns(topology, pus[i], pus[j], samples, round_trips);
+        matrix.round_trip_ns[i][j] =
+            cas_round_trip_ns(topology, pus[i], pus[j], samples, round_trips);
       }
     }
   }
@@ -127,7 +128,8 @@ LatencyMatrix measure_latency_matrix(const Topology& topology, std::vector<unsig
 
 std::string latency_matrix_text(const LatencyMatrix& matrix) {
   std::string out = fmt::format("{:>6}", "PU");
-  for (unsigned pu : matrix.pus) out += fmt::format("{:>8}", pu);
+  for (unsigned pu : matrix.pus)
+    out += fmt::format("{:>8}", pu);
   out += "\n";
   for (std::size_t i = 0; i < matrix.pus.size(); ++i) {
     out += fmt::format("{:>6}", matrix.pus[i]);

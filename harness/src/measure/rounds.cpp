@@ -25,8 +25,8 @@ int next_look(const std::vector<SideTrack>& sides, int rounds, int max_rounds) {
 
 }  // namespace
 
-std::vector<std::size_t> round_order(std::size_t n, const std::vector<SideTrack>& sides,
-                                     int round, int base) {
+std::vector<std::size_t> round_order(std::size_t n, const std::vector<SideTrack>& sides, int round,
+                                     int base) {
   std::vector<bool> wanted(n, round < base);
   if (round >= base) {
     for (const auto& side : sides) {
@@ -83,8 +83,10 @@ RoundsOutcome run_rounds(std::size_t n, std::vector<SideTrack>& sides, const Rou
     if (out.interrupted) break;
     ++round;
     out.rounds = round;
-    if (round <= budget.base) out.base_seconds = hooks.now() - started;
-    else out.extra_seconds = hooks.now() - started - out.base_seconds;
+    if (round <= budget.base)
+      out.base_seconds = hooks.now() - started;
+    else
+      out.extra_seconds = hooks.now() - started - out.base_seconds;
     for (std::size_t s = 0; s < sides.size(); ++s) {
       if (!sides[s].decided && at_look(sides[s], round)) sides[s].decided = hooks.look(s, round);
     }

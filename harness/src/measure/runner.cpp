@@ -116,22 +116,22 @@ CheckOutcome judge_side(const Claim& claim, const ClaimRun& run, const Side& sid
                         const Look& look) {
   const Check& check = claim.checks[side.check];
   const VariantRun* num = &run.variants[side.numerator];
-  const VariantRun* den =
-      side.denominator == kNone ? nullptr : &run.variants[side.denominator];
+  const VariantRun* den = side.denominator == kNone ? nullptr : &run.variants[side.denominator];
   for (const VariantRun* v : {num, den}) {
     if (v != nullptr && !v->skipped.empty()) {
       return skipped(check, fmt::format("{} did not run: {}", variant_label(*v), v->skipped));
     }
   }
-  CheckSamples samples{per_round(num, check.metric, look.rounds),
-                       den != nullptr ? per_round(den, check.metric, look.rounds)
-                                      : std::vector<double>{}};
+  CheckSamples samples{
+      per_round(num, check.metric, look.rounds),
+      den != nullptr ? per_round(den, check.metric, look.rounds) : std::vector<double>{}};
   MechanismSamples mechanism;
   if (!check.mechanism.empty() && !side.go) {
     const auto& opened = run.counters.events;
-    mechanism.available = den != nullptr &&
-                          std::any_of(opened.begin(), opened.end(),
-                                      [&](const EventSpec& e) { return e.name == check.mechanism; });
+    mechanism.available =
+        den != nullptr && std::any_of(opened.begin(), opened.end(), [&](const EventSpec& e) {
+          return e.name == check.mechanism;
+        });
     if (mechanism.available) {
       mechanism.samples = {per_round(num, check.mechanism, look.rounds),
                            per_round(den, check.mechanism, look.rounds)};
@@ -287,8 +287,9 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
     for (std::size_t i = 0; i < claim.checks.size(); ++i) {
       const Check& check = claim.checks[i];
       run.checks.push_back(skipped(check, *reason));
-      if (check.go) run.go_checks[i] = GoCheckRun{check.go->numerator, check.go->denominator,
-                                                  skipped(check, *reason)};
+      if (check.go)
+        run.go_checks[i] =
+            GoCheckRun{check.go->numerator, check.go->denominator, skipped(check, *reason)};
     }
     return run;
   }
@@ -340,8 +341,12 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
     const bool absolute = check.kind == CheckKind::absolute;
     const auto plan = make_plan(base, max_rounds, plan_alpha_side(check));
     if (!go_only) {
-      Side side{i, false, cpp_variant(check.numerator),
-                absolute ? kNone : cpp_variant(check.denominator), plan, std::nullopt};
+      Side side{i,
+                false,
+                cpp_variant(check.numerator),
+                absolute ? kNone : cpp_variant(check.denominator),
+                plan,
+                std::nullopt};
       if (side.numerator == kNone || (!absolute && side.denominator == kNone)) {
         const std::string& name = side.numerator == kNone ? check.numerator : check.denominator;
         side.outcome =
@@ -356,9 +361,10 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
       run.go_checks[i]->outcome = skipped(check, options.go.skip_reason);
       continue;
     }
-    sides.push_back(Side{i, true, go_variant(check.go->numerator, go_procs(check, true)),
-                         absolute ? kNone : go_variant(check.go->denominator, go_procs(check, false)),
-                         plan, std::nullopt});
+    sides.push_back(
+        Side{i, true, go_variant(check.go->numerator, go_procs(check, true)),
+             absolute ? kNone : go_variant(check.go->denominator, go_procs(check, false)), plan,
+             std::nullopt});
   }
 
   int max_threads = 1;
@@ -431,9 +437,10 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
   };
   hooks.progress = [&](int round, std::size_t count) {
     if (!options.progress) return;
-    options.progress(round < base ? fmt::format("{}: round {}/{}", claim.id, round + 1, base)
-                                  : fmt::format("{}: round {} (sequential, {} variants, at most {})",
-                                                claim.id, round + 1, count, max_rounds));
+    options.progress(round < base
+                         ? fmt::format("{}: round {}/{}", claim.id, round + 1, base)
+                         : fmt::format("{}: round {} (sequential, {} variants, at most {})",
+                                       claim.id, round + 1, count, max_rounds));
   };
   RoundsOutcome rounds;
   {
@@ -473,7 +480,8 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
   }
   run.checks.resize(claim.checks.size());
   for (const auto& side : sides) {
-    const CheckOutcome outcome = side.outcome.value_or(skipped(claim.checks[side.check], "not run"));
+    const CheckOutcome outcome =
+        side.outcome.value_or(skipped(claim.checks[side.check], "not run"));
     if (side.go) run.go_checks[side.check]->outcome = outcome;
     if (!side.go) run.checks[side.check] = outcome;
   }

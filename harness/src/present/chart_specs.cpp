@@ -102,9 +102,10 @@ std::string colour_key(const ClaimResult& claim, const VariantResult& v, const s
   std::vector<std::string> parts = split(variant_label(claim, v.name, false), '/');
   if (!key.empty()) {
     const std::regex component(key + ":\\d{1,15}");
-    parts.erase(std::remove_if(parts.begin(), parts.end(),
-                               [&](const std::string& p) { return std::regex_match(p, component); }),
-                parts.end());
+    parts.erase(
+        std::remove_if(parts.begin(), parts.end(),
+                       [&](const std::string& p) { return std::regex_match(p, component); }),
+        parts.end());
   }
   return go_key(v, parts.empty() ? key : fmt::format("{}", fmt::join(parts, "/")));
 }
@@ -123,12 +124,8 @@ bool about_linear_growth(const ClaimResult& claim) {
 
 json series_json(const std::string& label, const std::string& key,
                  const std::map<std::string, std::string>& colours) {
-  return {{"label", label},
-          {"key", key},
-          {"colour", colours.at(key)},
-          {"x", json::array()},
-          {"y", json::array()},
-          {"lo", json::array()},
+  return {{"label", label},     {"key", key},         {"colour", colours.at(key)},
+          {"x", json::array()}, {"y", json::array()}, {"lo", json::array()},
           {"hi", json::array()}};
 }
 
@@ -141,9 +138,9 @@ void split_into_panels(json& series) {
   for (const auto& s : series)
     parts.push_back(split(s["label"].get<std::string>(), '/'));
   const std::size_t width = parts.front().size();
-  const bool same_shape =
-      width >= 2 && std::all_of(parts.begin(), parts.end(),
-                                [&](const auto& p) { return p.size() == width; });
+  const bool same_shape = width >= 2 && std::all_of(parts.begin(), parts.end(), [&](const auto& p) {
+                            return p.size() == width;
+                          });
   std::optional<std::size_t> best;
   std::size_t best_panels = 0;
   for (std::size_t at = 0; same_shape && at < width; ++at) {
@@ -363,12 +360,12 @@ json claim_across_machines_spec(const std::vector<MachineResults>& machines,
       }
     }
     const bool absolute = shape->kind == CheckKind::absolute;
-    const std::string axis =
-        absolute ? fmt::format("{} of {}", metric_text(shape->metric),
-                               variant_label(*owner, shape->numerator))
-                 : fmt::format("ratio of {}: {} / {}", metric_text(shape->metric),
-                               variant_label(*owner, shape->numerator),
-                               variant_label(*owner, shape->denominator));
+    const std::string axis = absolute
+                                 ? fmt::format("{} of {}", metric_text(shape->metric),
+                                               variant_label(*owner, shape->numerator))
+                                 : fmt::format("ratio of {}: {} / {}", metric_text(shape->metric),
+                                               variant_label(*owner, shape->numerator),
+                                               variant_label(*owner, shape->denominator));
     panels.push_back({{"title", fmt::format("{}: {}", check_id, shape->says)},
                       {"thresholds", threshold_text(shape->kind, shape->thresholds)},
                       {"xlabel", axis},

@@ -66,7 +66,9 @@ std::string side_columns(const std::optional<SideOutcome>& side) {
 std::string checks_table(const ClaimResult& claim) {
   std::string out;
   if (is_go_only(claim)) {
-    out += "| check | says | thresholds | Go ratio | Go CI | Go verdict |\n|---|---|---|---|---|---|\n";
+    out +=
+        "| check | says | thresholds | Go ratio | Go CI | Go verdict "
+        "|\n|---|---|---|---|---|---|\n";
   } else if (has_go(claim)) {
     out +=
         "| check | says | thresholds | C++ ratio | C++ CI | C++ verdict | Go ratio | Go CI | "
@@ -215,8 +217,8 @@ std::string meaning_on(const LoadedClaim& loaded, const MachineResults& m,
     if (const auto go = go_side(claim, check)) {
       measured.push_back(go->verdict == Verdict::skipped
                              ? fmt::format("`{}` SKIPPED ({})", check.id, go->reason)
-                             : fmt::format("`{}` {} ({})", check.id,
-                                           side_numbers(check.kind, *go), to_string(go->verdict)));
+                             : fmt::format("`{}` {} ({})", check.id, side_numbers(check.kind, *go),
+                                           to_string(go->verdict)));
     }
   }
   std::string out = fmt::format("- On {}{}, Go measured {} of {} checks holding: {}.", m.label,
@@ -230,10 +232,10 @@ std::string meaning_on(const LoadedClaim& loaded, const MachineResults& m,
   for (const auto& id : a.differ) {
     for (const auto& check : claim.checks) {
       if (check.id != id) continue;
-      out += fmt::format(" `{}`: the C++ analogue measured {} ({}), the Go twin {} ({}).", id,
-                         side_numbers(check.kind, *cpp_side(claim, check)),
-                         to_string(check.verdict), side_numbers(check.kind, *check.go),
-                         to_string(check.go->verdict));
+      out +=
+          fmt::format(" `{}`: the C++ analogue measured {} ({}), the Go twin {} ({}).", id,
+                      side_numbers(check.kind, *cpp_side(claim, check)), to_string(check.verdict),
+                      side_numbers(check.kind, *check.go), to_string(check.go->verdict));
     }
   }
   out += " Go's number is the one that describes Go.";

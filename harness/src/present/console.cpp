@@ -148,14 +148,13 @@ std::string render_claim(const ClaimResult& claim, const Style& style) {
     const auto go = go_side(claim, check);
     const auto cpp = cpp_side(claim, check);
     const SideOutcome& first = cpp ? *cpp : *go;
-    out += fmt::format("  {} {:<24} {}\n{:>16}{}{}{}\n", verdict_text(first.verdict, style),
-                       check.id, check.says, "", cpp ? "" : "Go: ",
-                       first.undecided.empty() ? "" : first.undecided + ": ", first.reason);
+    out += fmt::format(
+        "  {} {:<24} {}\n{:>16}{}{}{}\n", verdict_text(first.verdict, style), check.id, check.says,
+        "", cpp ? "" : "Go: ", first.undecided.empty() ? "" : first.undecided + ": ", first.reason);
     if (cpp && go) {
       out += fmt::format("{:>16}Go: {}{}\n", "", bold(std::string(to_string(go->verdict)), style),
-                         go->verdict == Verdict::skipped
-                             ? fmt::format(" ({})", go->reason)
-                             : " " + side_numbers(check.kind, *go));
+                         go->verdict == Verdict::skipped ? fmt::format(" ({})", go->reason)
+                                                         : " " + side_numbers(check.kind, *go));
     }
   }
   return out;
@@ -188,8 +187,8 @@ std::string render_summary(const std::vector<ClaimResult>& claims, const Style& 
       out += fmt::format("  {:<{}}  {:<{}}  {}", claim.id, claim_width, check.id, check_width,
                          side(cpp));
       if (any_go) {
-        const bool compared = cpp && go && cpp->verdict != Verdict::skipped &&
-                              go->verdict != Verdict::skipped;
+        const bool compared =
+            cpp && go && cpp->verdict != Verdict::skipped && go->verdict != Verdict::skipped;
         out += fmt::format("  {}  {}", side(go),
                            compared ? (cpp->verdict == go->verdict ? "yes" : "NO") : "-");
       }

@@ -58,9 +58,12 @@ std::string csv_row(const std::vector<std::string>& fields) {
 std::string md_cell(std::string text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out.empty() ? "–" : out;
 }
@@ -137,8 +140,7 @@ std::string export_gobench(const std::vector<MachineResults>& machines) {
 
 std::string export_csv(const std::vector<MachineResults>& machines) {
   std::string out = csv_row({"section", "machine", "cpu", "claim", "variant", "side", "threads",
-                             "repetition", "iterations", "ns_per_op", "real_time_s",
-                             "cpu_time_s"});
+                             "repetition", "iterations", "ns_per_op", "real_time_s", "cpu_time_s"});
   for (const auto& m : machines) {
     for (const auto& loaded : m.claims) {
       for (const auto& v : loaded.result.variants) {
@@ -152,9 +154,9 @@ std::string export_csv(const std::vector<MachineResults>& machines) {
       }
     }
   }
-  out += "\n" + csv_row({"section", "machine", "cpu", "claim", "check", "side", "kind",
-                         "verdict", "estimate", "ci_low", "ci_high", "confidence", "pairs",
-                         "thresholds", "numerator", "denominator"});
+  out += "\n" + csv_row({"section", "machine", "cpu", "claim", "check", "side", "kind", "verdict",
+                         "estimate", "ci_low", "ci_high", "confidence", "pairs", "thresholds",
+                         "numerator", "denominator"});
   for (const auto& m : machines) {
     for (const auto& loaded : m.claims) {
       for (const auto& c : loaded.result.checks) {
@@ -163,17 +165,15 @@ std::string export_csv(const std::vector<MachineResults>& machines) {
         out += csv_row({"checks", m.id, m.machine.cpu_model, loaded.result.id, c.id, "c++", kind,
                         std::string(to_string(c.verdict)), number(c.estimate),
                         number(c.ci ? std::optional(c.ci->lo) : std::nullopt),
-                        number(c.ci ? std::optional(c.ci->hi) : std::nullopt),
-                        number(c.confidence), std::to_string(c.pairs), thresholds, c.numerator,
-                        c.denominator});
+                        number(c.ci ? std::optional(c.ci->hi) : std::nullopt), number(c.confidence),
+                        std::to_string(c.pairs), thresholds, c.numerator, c.denominator});
         if (!c.go) continue;
         const SideOutcome& g = *c.go;
         out += csv_row({"checks", m.id, m.machine.cpu_model, loaded.result.id, c.id, "go", kind,
                         std::string(to_string(g.verdict)), number(g.estimate),
                         number(g.ci ? std::optional(g.ci->lo) : std::nullopt),
-                        number(g.ci ? std::optional(g.ci->hi) : std::nullopt),
-                        number(g.confidence), std::to_string(g.pairs), thresholds, g.numerator,
-                        g.denominator});
+                        number(g.ci ? std::optional(g.ci->hi) : std::nullopt), number(g.confidence),
+                        std::to_string(g.pairs), thresholds, g.numerator, g.denominator});
       }
     }
   }
@@ -191,22 +191,22 @@ std::string export_markdown(const std::vector<MachineResults>& machines) {
         out += fmt::format("\n{}: {}\n", to_string(claim.status), md_cell(claim.reason));
         continue;
       }
-      out += "\n| variant | side | median ns/op | 95% CI | repetitions |\n|---|---|---:|---|---:|\n";
+      out +=
+          "\n| variant | side | median ns/op | 95% CI | repetitions |\n|---|---|---:|---|---:|\n";
       for (const auto& v : claim.variants) {
         const MetricSummary& ns = v.summary.ns_per_op;
         out += fmt::format("| {} | {} | {} | {} | {} |\n", md_cell(variant_label(claim, v.name)),
-                           v.go ? "Go" : "C++",
-                           ns.median ? fmt::format("{:.4g}", *ns.median) : "–",
+                           v.go ? "Go" : "C++", ns.median ? fmt::format("{:.4g}", *ns.median) : "–",
                            interval_text(ns.ci), v.repetitions.size());
       }
       if (claim.checks.empty()) continue;
-      out += "\n| check | side | verdict | estimate | CI | thresholds |\n|---|---|---|---:|---|---|\n";
+      out +=
+          "\n| check | side | verdict | estimate | CI | thresholds |\n|---|---|---|---:|---|---|\n";
       for (const auto& c : claim.checks) {
         const std::string thresholds = md_cell(threshold_text(c.kind, c.thresholds));
-        out += fmt::format("| {} | C++ | {} | {} | {} | {} |\n", md_cell(c.id),
-                           to_string(c.verdict),
-                           c.estimate ? fmt::format("{:.4g}", *c.estimate) : "–",
-                           interval_text(c.ci), thresholds);
+        out += fmt::format(
+            "| {} | C++ | {} | {} | {} | {} |\n", md_cell(c.id), to_string(c.verdict),
+            c.estimate ? fmt::format("{:.4g}", *c.estimate) : "–", interval_text(c.ci), thresholds);
         if (c.go) {
           out += fmt::format("| {} | Go | {} | {} | {} | {} |\n", md_cell(c.id),
                              to_string(c.go->verdict),

@@ -14,7 +14,8 @@ namespace {
 std::string matrix_cell(const ClaimResult& claim, const CheckResult& check) {
   const auto cpp = cpp_side(claim, check);
   const auto go = go_side(claim, check);
-  if (cpp && go) return fmt::format("{} / {}", side_cell(check.kind, *cpp), side_cell(check.kind, *go));
+  if (cpp && go)
+    return fmt::format("{} / {}", side_cell(check.kind, *cpp), side_cell(check.kind, *go));
   if (go) return "Go: " + side_cell(check.kind, *go);
   return side_cell(check.kind, *cpp);
 }
@@ -60,7 +61,8 @@ std::string cross_cpu_findings(const std::vector<MachineResults>& machines) {
       for (const auto& side : kSides) {
         const auto seen = seen_on(machines, id, check_id, side);
         if (seen.size() < 2) continue;
-        const std::string what = fmt::format("[{}]({}.md) / `{}` ({})", id, id, check_id, side.name);
+        const std::string what =
+            fmt::format("[{}]({}.md) / `{}` ({})", id, id, check_id, side.name);
         if (std::any_of(seen.begin(), seen.end(), [&](const Seen& s) {
               return s.outcome.verdict != seen.front().outcome.verdict;
             })) {
@@ -97,7 +99,8 @@ std::string fidelity_table(const std::vector<MachineResults>& machines) {
   std::string out =
       "\n## Fidelity, measured\n\nEach claim's class, and on each machine how many checks the "
       "analogue's verdict matches its Go twin's (of those both sides judged). A claim marked "
-      "direct whose twin gives the opposite verdict is a **fidelity failure**.\n\n| claim | class |";
+      "direct whose twin gives the opposite verdict is a **fidelity failure**.\n\n| claim | class "
+      "|";
   for (const auto& m : machines)
     out += fmt::format(" [{}]({}) |", m.id, machine_page_name(m));
   out += "\n|---|---|";
@@ -118,8 +121,9 @@ std::string fidelity_table(const std::vector<MachineResults>& machines) {
       if (is_go_only(claim)) {
         cells += " Go only |";
       } else if (fidelity_failure(claim)) {
-        cells += fmt::format(" {} **FIDELITY FAILURE** (`{}`) |", agreement_figure(agreement(claim)),
-                             fmt::join(agreement(claim).opposite, "`, `"));
+        cells +=
+            fmt::format(" {} **FIDELITY FAILURE** (`{}`) |", agreement_figure(agreement(claim)),
+                        fmt::join(agreement(claim).opposite, "`, `"));
       } else {
         cells += fmt::format(" {} |", agreement_figure(agreement(claim)));
       }

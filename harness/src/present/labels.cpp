@@ -77,16 +77,16 @@ bool is_go_only(const ClaimResult& claim) {
 std::optional<SideOutcome> go_side(const ClaimResult& claim, const CheckResult& check) {
   if (check.go) return check.go;
   if (!is_go_only(claim)) return std::nullopt;
-  return SideOutcome{check.numerator, check.denominator, check.estimate, check.ci,
-                     check.confidence, check.pairs, check.rounds, check.verdict,
-                     check.undecided, check.reason};
+  return SideOutcome{check.numerator,  check.denominator, check.estimate, check.ci,
+                     check.confidence, check.pairs,       check.rounds,   check.verdict,
+                     check.undecided,  check.reason};
 }
 
 std::optional<SideOutcome> cpp_side(const ClaimResult& claim, const CheckResult& check) {
   if (is_go_only(claim)) return std::nullopt;
-  return SideOutcome{check.numerator, check.denominator, check.estimate, check.ci,
-                     check.confidence, check.pairs, check.rounds, check.verdict,
-                     check.undecided, check.reason};
+  return SideOutcome{check.numerator,  check.denominator, check.estimate, check.ci,
+                     check.confidence, check.pairs,       check.rounds,   check.verdict,
+                     check.undecided,  check.reason};
 }
 
 std::string side_cell(CheckKind kind, const SideOutcome& side) {

@@ -34,9 +34,9 @@ std::string machine_page_name(const MachineResults& machine) {
 std::string machine_page(const MachineResults& m) {
   const Machine& c = m.machine;
   std::string page = fmt::format("# {}\n\n[← all claims](index.md)\n\n| | |\n|---|---|\n", m.label);
-  page += fmt::format("| CPU | {} ({}, family {} model {} stepping {}) |\n", c.cpu_model,
-                      c.cpu_vendor, c.cpu_family, c.cpu_model_number,
-                      c.cpu_stepping.empty() ? "?" : c.cpu_stepping);
+  page +=
+      fmt::format("| CPU | {} ({}, family {} model {} stepping {}) |\n", c.cpu_model, c.cpu_vendor,
+                  c.cpu_family, c.cpu_model_number, c.cpu_stepping.empty() ? "?" : c.cpu_stepping);
   page += fmt::format("| microarchitecture | {}{} |\n",
                       c.microarchitecture.empty() ? "unknown" : c.microarchitecture,
                       c.pmu.empty() ? "" : fmt::format(" (core PMU `{}`)", c.pmu));
@@ -47,7 +47,8 @@ std::string machine_page(const MachineResults& m) {
     caches.push_back(fmt::format("{} {} × {} ({} B lines)", cache.name, size_text(cache.size_bytes),
                                  cache.count, cache.line_bytes));
   }
-  page += fmt::format("| caches | {} |\n", caches.empty() ? "–" : fmt::format("{}", fmt::join(caches, "; ")));
+  page += fmt::format("| caches | {} |\n",
+                      caches.empty() ? "–" : fmt::format("{}", fmt::join(caches, "; ")));
   page += fmt::format("| virtualisation | {} |\n",
                       c.virtualised ? fmt::format("virtual machine {}", c.hypervisor_vendor)
                                     : std::string("bare metal"));
@@ -57,9 +58,9 @@ std::string machine_page(const MachineResults& m) {
   for (const auto& loaded : m.claims) {
     if (loaded.go_version) go_versions.insert(*loaded.go_version);
   }
-  page += fmt::format("| Go | {} |\n",
-                      go_versions.empty() ? "no Go side run"
-                                          : fmt::format("{}", fmt::join(go_versions, ", ")));
+  page += fmt::format("| Go | {} |\n", go_versions.empty()
+                                           ? "no Go side run"
+                                           : fmt::format("{}", fmt::join(go_versions, ", ")));
   page += fmt::format("| claims measured | {} from {} result file{} |\n", m.claims.size(),
                       m.files.size(), m.files.size() == 1 ? "" : "s");
 

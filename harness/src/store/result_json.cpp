@@ -135,26 +135,26 @@ json claim_json(const ClaimResult& c) {
   if (!c.counters.explaining.empty()) counters["explaining"] = c.counters.explaining;
   if (!c.counters.note.empty()) counters["note"] = c.counters.note;
   json out = {{"id", c.id},
-          {"title", c.title},
-          {"fidelity", c.fidelity},
-          {"statement", c.statement},
-          {"analogue", c.analogue},
-          {"caveats", c.caveats},
-          {"go_meaning", c.go_meaning},
-          {"sources", sources},
-          {"status", to_string(c.status)},
-          {"reason", c.reason},
-          {"seconds", c.seconds},
-          {"placement",
-           {{"policy", c.placement.policy},
-            {"pus", c.placement.pus},
-            {"shared_cache", c.placement.shared_cache}}},
-          {"counters", counters},
-          {"probe_ns",
-           {{"before", number_or_null(c.probe_before_ns)},
-            {"after", number_or_null(c.probe_after_ns)}}},
-          {"variants", variants},
-          {"checks", checks}};
+              {"title", c.title},
+              {"fidelity", c.fidelity},
+              {"statement", c.statement},
+              {"analogue", c.analogue},
+              {"caveats", c.caveats},
+              {"go_meaning", c.go_meaning},
+              {"sources", sources},
+              {"status", to_string(c.status)},
+              {"reason", c.reason},
+              {"seconds", c.seconds},
+              {"placement",
+               {{"policy", c.placement.policy},
+                {"pus", c.placement.pus},
+                {"shared_cache", c.placement.shared_cache}}},
+              {"counters", counters},
+              {"probe_ns",
+               {{"before", number_or_null(c.probe_before_ns)},
+                {"after", number_or_null(c.probe_after_ns)}}},
+              {"variants", variants},
+              {"checks", checks}};
   if (c.load) {
     json competitors = json::array();
     for (const auto& k : c.load->competitors)
@@ -184,25 +184,25 @@ json machine_json(const Machine& m) {
   // cpu_stepping, microarchitecture and pmu came after schema version 1's first files: read back
   // as optional fields. The host name is no longer recorded (it is not part of the id).
   json out = {{"id", m.id},
-          {"cpu_model", m.cpu_model},
-          {"cpu_vendor", m.cpu_vendor},
-          {"cpu_family", m.cpu_family},
-          {"cpu_model_number", m.cpu_model_number},
-          {"architecture", m.architecture},
-          {"packages", m.packages},
-          {"cores", m.cores},
-          {"pus", m.pus},
-          {"smt", m.smt},
-          {"caches", caches},
-          {"kernel", m.kernel},
-          {"hostname", m.hostname},
-          {"virtualised", m.virtualised},
-          {"hypervisor_vendor", m.hypervisor_vendor},
-          {"governor", m.governor},
-          {"compiler", m.compiler},
-          {"build_type", m.build_type},
-          {"cxx_flags", m.cxx_flags},
-          {"libraries", libraries}};
+              {"cpu_model", m.cpu_model},
+              {"cpu_vendor", m.cpu_vendor},
+              {"cpu_family", m.cpu_family},
+              {"cpu_model_number", m.cpu_model_number},
+              {"architecture", m.architecture},
+              {"packages", m.packages},
+              {"cores", m.cores},
+              {"pus", m.pus},
+              {"smt", m.smt},
+              {"caches", caches},
+              {"kernel", m.kernel},
+              {"hostname", m.hostname},
+              {"virtualised", m.virtualised},
+              {"hypervisor_vendor", m.hypervisor_vendor},
+              {"governor", m.governor},
+              {"compiler", m.compiler},
+              {"build_type", m.build_type},
+              {"cxx_flags", m.cxx_flags},
+              {"libraries", libraries}};
   // Written only when known, so a file from before them re-serialises unchanged.
   if (!m.cpu_stepping.empty()) out["cpu_stepping"] = m.cpu_stepping;
   if (!m.microarchitecture.empty()) out["microarchitecture"] = m.microarchitecture;
@@ -486,10 +486,11 @@ Machine read_machine(const json& j, const std::string& path) {
   m.cpu_vendor = text(j, path, "cpu_vendor");
   m.cpu_family = text(j, path, "cpu_family");
   m.cpu_model_number = text(j, path, "cpu_model_number");
-  for (auto [key, field] : {std::pair{"cpu_stepping", &m.cpu_stepping},
-                            std::pair{"microarchitecture", &m.microarchitecture},
-                            std::pair{"pmu", &m.pmu}}) {
-    if (const json* value = optional_member(j, path, key)) *field = text(*value, key_path(path, key));
+  for (auto [key, field] :
+       {std::pair{"cpu_stepping", &m.cpu_stepping},
+        std::pair{"microarchitecture", &m.microarchitecture}, std::pair{"pmu", &m.pmu}}) {
+    if (const json* value = optional_member(j, path, key))
+      *field = text(*value, key_path(path, key));
   }
   m.architecture = text(j, path, "architecture");
   m.packages = static_cast<unsigned>(integer(j, path, "packages", 0, kMaxPus));
@@ -598,12 +599,16 @@ SideOutcome read_side(const json& j, const std::string& path) {
   s.ci = interval_or_null(member(j, path, "ci"), key_path(path, "ci"));
   s.verdict = one_of(j, path, "verdict", kVerdicts);
   s.reason = text(j, path, "reason");
-  if (const json* v = optional_member(j, path, "numerator")) s.numerator = text(*v, key_path(path, "numerator"));
-  if (const json* v = optional_member(j, path, "denominator")) s.denominator = text(*v, key_path(path, "denominator"));
-  if (optional_member(j, path, "confidence")) s.confidence = finite(j, path, "confidence", 0.5, 1.0);
+  if (const json* v = optional_member(j, path, "numerator"))
+    s.numerator = text(*v, key_path(path, "numerator"));
+  if (const json* v = optional_member(j, path, "denominator"))
+    s.denominator = text(*v, key_path(path, "denominator"));
+  if (optional_member(j, path, "confidence"))
+    s.confidence = finite(j, path, "confidence", 0.5, 1.0);
   if (optional_member(j, path, "pairs")) s.pairs = small_int(j, path, "pairs", 0, kMaxCount);
   if (optional_member(j, path, "rounds")) s.rounds = small_int(j, path, "rounds", 0, kMaxCount);
-  if (const json* v = optional_member(j, path, "undecided")) s.undecided = text(*v, key_path(path, "undecided"));
+  if (const json* v = optional_member(j, path, "undecided"))
+    s.undecided = text(*v, key_path(path, "undecided"));
   return s;
 }
 
@@ -647,7 +652,8 @@ CheckResult read_check(const json& j, const std::string& path) {
   c.mechanism_ratio = finite_or_null(j, path, "mechanism_ratio", 0, kMax);
   c.reason = text(j, path, "reason");
   if (optional_member(j, path, "rounds")) c.rounds = small_int(j, path, "rounds", 0, kMaxCount);
-  if (const json* v = optional_member(j, path, "undecided")) c.undecided = text(*v, key_path(path, "undecided"));
+  if (const json* v = optional_member(j, path, "undecided"))
+    c.undecided = text(*v, key_path(path, "undecided"));
   if (const json* go = optional_member(j, path, "go")) c.go = read_side(*go, key_path(path, "go"));
   return c;
 }
@@ -740,8 +746,10 @@ ClaimResult read_claim(const json& j, const std::string& path) {
     l.summary = text(*load, p, "summary");
     c.load = std::move(l);
   }
-  if (const json* v = optional_member(j, path, "go_file")) c.go_file = text(*v, key_path(path, "go_file"));
-  if (const json* v = optional_member(j, path, "go_none")) c.go_none = text(*v, key_path(path, "go_none"));
+  if (const json* v = optional_member(j, path, "go_file"))
+    c.go_file = text(*v, key_path(path, "go_file"));
+  if (const json* v = optional_member(j, path, "go_none"))
+    c.go_none = text(*v, key_path(path, "go_none"));
   return c;
 }
 

@@ -38,8 +38,8 @@ struct Check {
   std::string id;
   std::string says;
   CheckKind kind = CheckKind::ratio;
-  std::string numerator;                ///< full benchmark name, resolved from numerator_ref
-  std::string denominator;              ///< full benchmark name; empty for absolute checks
+  std::string numerator;                      ///< full benchmark name, resolved from numerator_ref
+  std::string denominator;                    ///< full benchmark name; empty for absolute checks
   std::optional<VariantRef> numerator_ref;    ///< as written; absent in go-only claims
   std::optional<VariantRef> denominator_ref;  ///< as written; absent for absolute checks
   std::optional<GoSide> go;                   ///< the Go twins, where the claim has them

@@ -22,10 +22,10 @@ struct RunCommand {
   std::vector<std::string> claims;  ///< ids; empty with all = true
   bool all = false;
   bool quick = false;
-  std::optional<int> repetitions;      ///< base rounds (default 8; quick 6)
-  std::optional<int> max_rounds;       ///< sequential round budget (default 32; quick 12)
-  std::optional<double> extra_time;    ///< extra rounds' time as a fraction of the base's
-  bool no_go = false;                  ///< skip the Go twins on purpose
+  std::optional<int> repetitions;    ///< base rounds (default 8; quick 6)
+  std::optional<int> max_rounds;     ///< sequential round budget (default 32; quick 12)
+  std::optional<double> extra_time;  ///< extra rounds' time as a fraction of the base's
+  bool no_go = false;                ///< skip the Go twins on purpose
   std::optional<double> min_time_s;
   std::optional<std::string> cpus;
   std::optional<std::string> placement;

@@ -22,9 +22,9 @@ namespace claimbench {
 /// One look: after `rounds` pairs, the order statistic `k` bounds the median on each side.
 struct Look {
   int rounds = 0;
-  int k = 0;             ///< interval [x(k), x(n+1-k)]; 0 when this look cannot decide
-  double spent = 0;      ///< one-sided error this look spends: P(Binomial(n, 1/2) < k)
-  double cumulative = 0; ///< one-sided error spent by this and every earlier look
+  int k = 0;              ///< interval [x(k), x(n+1-k)]; 0 when this look cannot decide
+  double spent = 0;       ///< one-sided error this look spends: P(Binomial(n, 1/2) < k)
+  double cumulative = 0;  ///< one-sided error spent by this and every earlier look
   /// Two-sided coverage of this look's interval alone, for the "98.6% CI" text.
   double confidence() const { return 1.0 - 2.0 * spent; }
 };

@@ -1,8 +1,8 @@
 #pragma once
 /// The runner's raw output turned into the result model: the one place summaries are computed.
 
-#include "claimbench/store/result_model.hpp"
 #include "claimbench/measure/runner.hpp"
+#include "claimbench/store/result_model.hpp"
 
 namespace claimbench {
 

@@ -41,7 +41,7 @@ struct CheckOutcome {
   double spread_denominator = 0;
   std::optional<double> mechanism_ratio;
   std::string reason;  ///< why this verdict, in one sentence with the numbers
-  int rounds = 0;       ///< rounds measured at the look that gave this verdict
+  int rounds = 0;      ///< rounds measured at the look that gave this verdict
   /// For INCONCLUSIVE, why: "borderline" (the estimate itself lies between the refute and the
   /// holds bound, so no amount of data would settle it), "noisy" (the estimate is clear of the
   /// band but the interval, or a side's spread, is too wide), "too few" (not enough pairs for

@@ -11,8 +11,8 @@
 #include <initializer_list>
 #include <string_view>
 
-#include "claimbench/measure/alloc_count.hpp"
 #include "claimbench/catalog/claims.hpp"
+#include "claimbench/measure/alloc_count.hpp"
 #include "claimbench/measure/counters.hpp"
 #include "claimbench/measure/run_config.hpp"
 

@@ -1,5 +1,6 @@
 #pragma once
-/// The child processes a run started (each in its own process group), so an interrupt can kill them.
+/// The child processes a run started (each in its own process group), so an interrupt can kill
+/// them.
 
 #include <sys/types.h>
 

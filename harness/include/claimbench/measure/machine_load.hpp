@@ -31,7 +31,7 @@ struct LoadSnapshot {
 struct LoadReport {
   double load_before = 0;
   double load_after = 0;
-  double steal_fraction = 0;  ///< of the pinned PUs' time between the two snapshots
+  double steal_fraction = 0;            ///< of the pinned PUs' time between the two snapshots
   std::vector<Competitor> competitors;  ///< seen in either snapshot, each once
   /// True when another task competed for a pinned PU or the host stole more than 2% of its time.
   bool busy() const;

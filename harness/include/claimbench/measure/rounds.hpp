@@ -23,12 +23,12 @@ struct SideTrack {
 
 /// The variants round `round` (0-based) measures, in ABBA order: every variant in the base
 /// rounds, afterwards only those an undecided side needs. `n` is the number of variants.
-std::vector<std::size_t> round_order(std::size_t n, const std::vector<SideTrack>& sides,
-                                     int round, int base);
+std::vector<std::size_t> round_order(std::size_t n, const std::vector<SideTrack>& sides, int round,
+                                     int base);
 
 struct RoundsBudget {
-  int base = 8;              ///< rounds every variant runs
-  int max_rounds = 32;       ///< no round beyond this
+  int base = 8;         ///< rounds every variant runs
+  int max_rounds = 32;  ///< no round beyond this
   /// The rounds after the base may take at most this fraction of the base rounds' time
   /// (0.25 after 8 base rounds: the time of 10 rounds of everything, today's fixed count).
   double extra_time = 0.25;
@@ -48,10 +48,10 @@ struct RoundsHooks {
 };
 
 struct RoundsOutcome {
-  int rounds = 0;             ///< rounds run (all of them, base included)
+  int rounds = 0;  ///< rounds run (all of them, base included)
   bool interrupted = false;
-  double base_seconds = 0;    ///< the base rounds' time
-  double extra_seconds = 0;   ///< the time of the rounds after them
+  double base_seconds = 0;   ///< the base rounds' time
+  double extra_seconds = 0;  ///< the time of the rounds after them
 };
 
 /// Runs rounds until every side is decided or a budget ends. A side is looked at when the

@@ -10,20 +10,20 @@
 #include <vector>
 
 #include "claimbench/catalog/claims.hpp"
+#include "claimbench/judge/verdict.hpp"
 #include "claimbench/measure/counters.hpp"
 #include "claimbench/measure/go_side.hpp"
 #include "claimbench/measure/machine_load.hpp"
 #include "claimbench/measure/placement.hpp"
-#include "claimbench/store/result_model.hpp"
 #include "claimbench/measure/topology.hpp"
-#include "claimbench/judge/verdict.hpp"
+#include "claimbench/store/result_model.hpp"
 
 namespace claimbench {
 
 class ChildProcesses;
 
 struct RunOptions {
-  int repetitions = 10;             ///< base rounds; each runs every variant of the claim once
+  int repetitions = 10;  ///< base rounds; each runs every variant of the claim once
   /// The sequential round budget: after the base rounds, only the variants of undecided checks
   /// run, up to this many rounds in all. 0 (or <= repetitions): the base rounds only.
   int max_rounds = 0;
@@ -44,9 +44,9 @@ struct RunOptions {
 };
 
 struct VariantRun {
-  std::string name;  ///< full Google Benchmark name, or a Go twin's sub-benchmark name
-  int threads = 1;   ///< for a Go twin: GOMAXPROCS and the PUs it is pinned to
-  bool go = false;   ///< a Go twin run as its own process
+  std::string name;     ///< full Google Benchmark name, or a Go twin's sub-benchmark name
+  int threads = 1;      ///< for a Go twin: GOMAXPROCS and the PUs it is pinned to
+  bool go = false;      ///< a Go twin run as its own process
   std::string skipped;  ///< why it did not run; empty when it ran
   std::vector<Repetition> repetitions;
   std::vector<ThreadPlace> placement;

@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "claimbench/catalog/claims.hpp"
-#include "claimbench/store/machine.hpp"
 #include "claimbench/measure/placement.hpp"
+#include "claimbench/measure/topology.hpp"
+#include "claimbench/store/machine.hpp"
 #include "claimbench/store/result_model.hpp"
 #include "claimbench/store/result_set.hpp"
-#include "claimbench/measure/topology.hpp"
 
 namespace claimbench {
 

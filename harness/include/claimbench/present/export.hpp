@@ -25,7 +25,8 @@ std::string go_benchmark_name(const VariantResult& variant);
 /// configuration lines (goos, goarch, cpu, pkg; pkg is claimbench/cpp for the C++ analogues and
 /// claimbench/twins for the Go twins, so equal names never merge), then one line per repetition:
 /// "BenchmarkName-N <tab> iterations <tab> value ns/op" followed by the claim's explaining counters
-/// (CounterOutcome::explaining) as "value unit" pairs, valued as Google Benchmark reported them. benchstat reads two machines' exports side by side.
+/// (CounterOutcome::explaining) as "value unit" pairs, valued as Google Benchmark reported them.
+/// benchstat reads two machines' exports side by side.
 std::string export_gobench(const std::vector<MachineResults>& machines);
 
 /// Two CSV sections, each with its header row, separated by one empty line: one row per

@@ -2,8 +2,8 @@
 /// How results are named in every output: variant labels, threshold sentences, verdict cells,
 /// machine lines and safe file names. Console, notes, compare and charts all call these.
 
-#include <string>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 

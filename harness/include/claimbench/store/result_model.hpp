@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "claimbench/catalog/claims.hpp"
-#include "claimbench/store/machine.hpp"
 #include "claimbench/judge/stats.hpp"
 #include "claimbench/judge/verdict.hpp"
+#include "claimbench/store/machine.hpp"
 
 namespace claimbench {
 
@@ -99,9 +99,9 @@ struct VariantSummary {
 };
 
 struct VariantResult {
-  std::string name;  ///< full Google Benchmark name, e.g. "BM_FalseSharing/packed/threads:2"
-  int threads = 1;   ///< for a Go twin: GOMAXPROCS (-test.cpu) and the PUs it was pinned to
-  bool go = false;   ///< a Go twin (name is its sub-benchmark name), not a C++ variant
+  std::string name;     ///< full Google Benchmark name, e.g. "BM_FalseSharing/packed/threads:2"
+  int threads = 1;      ///< for a Go twin: GOMAXPROCS (-test.cpu) and the PUs it was pinned to
+  bool go = false;      ///< a Go twin (name is its sub-benchmark name), not a C++ variant
   std::string skipped;  ///< why it did not run; empty when it ran
   double ops_per_iteration = 1;
   std::vector<ThreadPlace> placement;
@@ -182,8 +182,8 @@ struct ClaimResult {
 struct RunOptionsRecord {
   int repetitions = 0;  ///< base rounds
   double min_time_s = 0;
-  int max_rounds = 0;   ///< the sequential round budget; 0 in files from before it existed
-  bool go = false;      ///< whether Go twins were run
+  int max_rounds = 0;  ///< the sequential round budget; 0 in files from before it existed
+  bool go = false;     ///< whether Go twins were run
 };
 
 /// Everything one `bench run` produced.

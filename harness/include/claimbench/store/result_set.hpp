@@ -29,7 +29,7 @@ struct MachineResults {
   std::string label;  ///< "AMD EPYC [e727eba4]": CPU model and short id
   Machine machine;
   std::vector<std::filesystem::path> files;
-  std::vector<LoadedClaim> claims;  ///< one per claim id, sorted by id
+  std::vector<LoadedClaim> claims;       ///< one per claim id, sorted by id
   std::optional<LatencyRecord> latency;  ///< the newest run's core-to-core matrix, if any
   const LoadedClaim* claim(std::string_view claim_id) const;
 };
