@@ -43,8 +43,9 @@ struct SweepPoint {
   const VariantResult* variant = nullptr;
 };
 
+// variant_label already marks a Go twin's name ("go: …"); mark only what it did not.
 std::string go_key(const VariantResult& v, std::string label) {
-  return v.go ? "go: " + label : label;
+  return v.go && !label.starts_with("go: ") ? "go: " + label : label;
 }
 
 std::vector<SweepPoint> sweep_points(const ClaimResult& claim) {

@@ -273,6 +273,8 @@ std::string claim_page(const std::vector<MachineResults>& machines, const std::s
   }
   if (!first->go_none.empty()) page += fmt::format("**No Go counterpart.** {}\n\n", first->go_none);
   page += "## Results\n\n";
+  // First the checks at a glance: each check's ratio per machine, C++ and Go side by side.
+  page += chart_block(claim_across_machines_spec(machines, id), charts.rendered, charts.note);
   for (const auto& m : machines) {
     if (const LoadedClaim* c = m.claim(id))
       page += claim_section(*c, m, charts.rendered, charts.note);

@@ -117,6 +117,12 @@ Expected<ReportOutcome> write_into(const std::vector<MachineResults>& machines, 
         spec["charts"].push_back(chart);
     }
   }
+  // Each claim's checks on one chart: ratio and interval per machine and side (C++, Go).
+  for (const auto& id : all_claim_ids(machines)) {
+    const json across = claim_across_machines_spec(machines, id);
+    for (const auto& chart : across["charts"])
+      spec["charts"].push_back(chart);
+  }
   const ChartRun charts = render_charts(spec, dir / "img");
   outcome.charts_rendered = charts.rendered;
   outcome.charts_note = charts.note;
