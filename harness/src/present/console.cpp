@@ -148,9 +148,11 @@ std::string render_claim(const ClaimResult& claim, const Style& style) {
     const auto go = go_side(claim, check);
     const auto cpp = cpp_side(claim, check);
     const SideOutcome& first = cpp ? *cpp : *go;
-    out += fmt::format(
-        "  {} {:<24} {}\n{:>16}{}{}{}\n", verdict_text(first.verdict, style), check.id, check.says,
-        "", cpp ? "" : "Go: ", first.undecided.empty() ? "" : first.undecided + ": ", first.reason);
+    // The kind leads the line unless the reason already says it (the runner's reasons do).
+    const bool said = first.reason.find(first.undecided + ":") != std::string::npos;
+    const std::string kind = first.undecided.empty() || said ? "" : first.undecided + ": ";
+    out += fmt::format("  {} {:<24} {}\n{:>16}{}{}{}\n", verdict_text(first.verdict, style),
+                       check.id, check.says, "", cpp ? "" : "Go: ", kind, first.reason);
     if (cpp && go) {
       out += fmt::format("{:>16}Go: {}{}\n", "", bold(std::string(to_string(go->verdict)), style),
                          go->verdict == Verdict::skipped ? fmt::format(" ({})", go->reason)
