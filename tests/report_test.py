@@ -5,6 +5,7 @@ Usage: report_test.py BENCH SOURCE_DIR CASE
 Approved outputs live in tests/baselines/; set UPDATE_BASELINES=1 to rewrite them after
 reviewing a deliberate change.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -315,6 +316,26 @@ with tempfile.TemporaryDirectory() as tmp:
         index = read(os.path.join(out, "index.md"))
         if index.count("result file)") != 2 or "2 result files" in index:
             fail("a file given twice was counted twice:\n" + index)
+    elif CASE == "report-no-machine-paths":
+        # A result from before the recorded command was redacted: the notes still show no path
+        # of the machine that ran it, only the last part of each.
+        with open(AMD) as f:
+            doc = json.load(f)
+        doc["command"] = ("/work/x/build/release/bench run --claim false-sharing --out /tmp/abc "
+                          "--out=/home/u/res")
+        old = os.path.join(tmp, "old.json")
+        with open(old, "w") as f:
+            json.dump(doc, f)
+        result = bench("report", old, "-o", out, env=NO_CHARTS)
+        if result.returncode != 0:
+            fail("bench report failed", result)
+        page = read(os.path.join(out, "false-sharing.md"))
+        if "`bench run --claim false-sharing --out …/abc --out=…/res`" not in page:
+            fail("the run's command is not shown without paths:\n" + page)
+        for name in os.listdir(out):
+            if name.endswith(".md") and any(p in read(os.path.join(out, name))
+                                            for p in ("/work/", "/tmp/", "/home/")):
+                fail(f"{name} shows a path of the machine that ran the result")
     elif CASE == "report-placeholder":
         # The placeholder a run in progress reserves its name with is skipped, not fatal.
         folder = os.path.join(tmp, "results")

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "claimbench/present/chart_specs.hpp"
@@ -136,13 +137,39 @@ std::string variants_table(const ClaimResult& claim) {
   return out;
 }
 
+// The command as a reader can type it: results from before the run command recorded it that
+// way hold absolute paths of the machine that ran them (/work/.../bench, --out /tmp/...); a
+// path becomes its last part ("bench", "…/out"), so no note shows where a machine keeps files.
+std::string command_without_paths(const std::string& command) {
+  std::string out;
+  std::size_t start = 0;
+  bool first = true;
+  while (start <= command.size()) {
+    const std::size_t end = std::min(command.find(' ', start), command.size());
+    std::string token = command.substr(start, end - start);
+    const std::size_t eq = token.find("=/");  // --out=/tmp/x
+    const std::size_t at = token.starts_with("/")    ? 0
+                           : eq != std::string::npos ? eq + 1
+                                                     : token.npos;
+    if (at != token.npos) {
+      const std::string base = std::filesystem::path(token.substr(at)).filename().string();
+      token = token.substr(0, at) + (first ? base : "…/" + base);
+    }
+    out += (first ? "" : " ") + token;
+    first = false;
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string claim_section(const LoadedClaim& loaded, const MachineResults& m, bool rendered,
                           const std::string& note) {
   const ClaimResult& claim = loaded.result;
   std::string out = fmt::format("### {}\n\n{} ([machine page]({}))\n\n", m.label,
                                 machine_summary(m.machine), machine_page_name(m));
-  out += fmt::format("Run: `{}` — {} rounds of ≥ {} s per benchmark", loaded.command,
-                     loaded.options.repetitions, loaded.options.min_time_s);
+  out += fmt::format("Run: `{}` — {} rounds of ≥ {} s per benchmark",
+                     command_without_paths(loaded.command), loaded.options.repetitions,
+                     loaded.options.min_time_s);
   if (loaded.options.max_rounds > loaded.options.repetitions) {
     out += fmt::format(" (up to {} while a check is undecided)", loaded.options.max_rounds);
   }
