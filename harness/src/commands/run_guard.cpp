@@ -12,15 +12,7 @@ namespace claimbench {
 
 ClaimResult unfinished_claim(const Claim& claim, const Placement& placement, std::string reason,
                              double seconds) {
-  ClaimResult out;
-  out.id = claim.id;
-  out.title = claim.title;
-  out.fidelity = claim.fidelity;
-  out.statement = claim.statement;
-  out.analogue = claim.analogue;
-  out.caveats = claim.caveats;
-  out.go_meaning = claim.go_meaning;
-  out.sources = claim.sources;
+  ClaimResult out = claim_text(claim);
   out.status = ClaimStatus::interrupted;
   out.reason = std::move(reason);
   out.seconds = seconds;

@@ -92,17 +92,7 @@ LoadRecord load_record(const LoadReport& report) {
 
 ClaimResult summarise(const ClaimRun& run) {
   const Claim& claim = *run.claim;
-  ClaimResult out;
-  out.id = claim.id;
-  out.title = claim.title;
-  out.fidelity = claim.fidelity;
-  out.statement = claim.statement;
-  out.analogue = claim.analogue;
-  out.caveats = claim.caveats;
-  out.go_meaning = claim.go_meaning;
-  out.sources = claim.sources;
-  out.go_file = claim.go_file;
-  out.go_none = claim.go_none;
+  ClaimResult out = claim_text(claim);
   out.status = run.skipped       ? ClaimStatus::skipped
                : run.interrupted ? ClaimStatus::interrupted
                                  : ClaimStatus::ran;

@@ -201,6 +201,10 @@ struct RunRecord {
 
 std::string_view to_string(ClaimStatus status);
 
+/// A claim's own text (id, title, fidelity, statement, analogue, caveats, Go meaning, sources,
+/// Go twins), the part of a ClaimResult that does not depend on a run.
+ClaimResult claim_text(const Claim& claim);
+
 /// A claim file's check bounds as the model holds them.
 Thresholds thresholds_of(const Check& check);
 
