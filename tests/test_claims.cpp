@@ -266,6 +266,23 @@ TEST_CASE("Go twins: go_file or go_none, and Go benchmark names without -N", "[c
                     "claims/demo.toml")
             .has_value());
 
+  // A claim with twins accounts for every check: 'go', or 'go_none' saying why not.
+  const std::string go_line =
+      "go = { numerator = \"BenchmarkDemo/a\", denominator = \"BenchmarkDemo/b\" }\n";
+  const std::string cxx_only = with(go_line, "go_none = \"a C++-only reference\"\n", twinned);
+  auto reference = parse_claim(cxx_only, "claims/demo.toml");
+  REQUIRE(reference.has_value());
+  CHECK_FALSE(reference->checks[0].go.has_value());
+  CHECK(reference->checks[0].go_none == "a C++-only reference");
+  CHECK_THAT(error_of(with(go_line, "", twinned)),
+             Catch::Contains("check 'faster' has neither 'go' (its Go twins) nor 'go_none'"));
+  CHECK_THAT(error_of(with(go_line, go_line + "go_none = \"why\"\n", twinned)),
+             Catch::Contains("check 'faster', 'go_none': give 'go' or 'go_none', not both"));
+  CHECK_THAT(error_of(with("a C++-only reference", " ", cxx_only)),
+             Catch::Contains("'go_none' must say why the check has no Go side"));
+  CHECK_THAT(error_of(with("go_file = \"demo_test.go\"\n", "", cxx_only)),
+             Catch::Contains("check 'faster', 'go_none': the claim has no Go twins"));
+
   // With the Go sources at hand the function must exist in go_file.
   TempDir go;
   go.write("demo_test.go", "package x\nfunc BenchmarkDemo(b *testing.B) {}\n");

@@ -142,6 +142,21 @@ TEST_CASE("a run is summarised once and survives the JSON round trip", "[result]
     CHECK(again->latency->round_trip_ns[1][0] == 58.0);
     CHECK_FALSE(again->latency->round_trip_ns[0][0]);
 
+    // A C++-only reference check keeps its reason; a check cannot have both.
+    auto reference = with_go;
+    reference["claims"][0]["checks"][0].erase("go");
+    reference["claims"][0]["checks"][0]["go_none"] = "a C++-only reference";
+    const auto kept = from_json(reference, "ref.json");
+    REQUIRE(kept.has_value());
+    CHECK(kept->claims[0].checks[0].go_none == "a C++-only reference");
+    CHECK(to_json(*kept) == reference);
+    auto both = with_go;
+    both["claims"][0]["checks"][0]["go_none"] = "why";
+    const auto contradiction = from_json(both, "both.json");
+    REQUIRE_FALSE(contradiction);
+    CHECK_THAT(contradiction.error().message,
+               Catch::Contains("claims[0].checks[0]: a check with a Go side has no 'go_none'"));
+
     auto bad_latency = with_go;
     bad_latency["latency"]["round_trip_ns"].erase(1);
     const auto refused = from_json(bad_latency, "lat.json");

@@ -225,7 +225,7 @@ Expected<Check> parse_check(const toml::table& table, const std::filesystem::pat
   TableReader in(table, file, fmt::format("[[check]] #{}", index + 1));
   if (auto ok = in.only({"id", "says", "kind", "numerator", "denominator", "metric", "at_least",
                          "refuted_below", "at_most", "refuted_above", "within", "mechanism", "go",
-                         "threads"});
+                         "go_none", "threads"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -303,6 +303,19 @@ Expected<Check> parse_check(const toml::table& table, const std::filesystem::pat
   if (table.contains("go")) {
     CB_TRY(go, parse_go(in, table, id, check.kind));
     check.go = go;
+  }
+  CB_TRY(go_none, in.text("go_none", false));
+  if (table.contains("go_none")) {
+    if (go_only || table.contains("go")) {
+      return fail(fmt::format("{}: check '{}', 'go_none': give 'go' or 'go_none', not both{}",
+                              in.where(table.get("go_none")), id,
+                              go_only ? " (a go-only check is its Go side)" : ""));
+    }
+    if (go_none.find_first_not_of(" \t\n") == std::string::npos) {
+      return fail(fmt::format("{}: check '{}', 'go_none' must say why the check has no Go side",
+                              in.where(table.get("go_none")), id));
+    }
+    check.go_none = go_none;
   }
   CB_TRY(at_least, in.number("at_least"));
   CB_TRY(refuted_below, in.number("refuted_below"));
@@ -484,6 +497,17 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
       if (!go_only && check.go && go_file.empty()) {
         return fail(fmt::format("{}:{}: check '{}', 'go': the claim names no 'go_file'",
                                 file.string(), check.line, check.id));
+      }
+      if (!go_only && !check.go_none.empty() && go_file.empty()) {
+        return fail(fmt::format(
+            "{}:{}: check '{}', 'go_none': the claim has no Go twins (its 'go_none' says why)",
+            file.string(), check.line, check.id));
+      }
+      // A claim with twins accounts for every check: a Go side, or the reason it has none.
+      if (!go_only && !go_file.empty() && !check.go && check.go_none.empty()) {
+        return fail(fmt::format(
+            "{}:{}: check '{}' has neither 'go' (its Go twins) nor 'go_none' (why it has none)",
+            file.string(), check.line, check.id));
       }
       if (!seen.insert(check.id).second) {
         return fail(

@@ -50,6 +50,7 @@ CheckResult check_result(const Check& check, const CheckOutcome& outcome) {
   out.metric = check.metric;
   out.thresholds = thresholds_of(check);
   out.mechanism = check.mechanism;
+  out.go_none = check.go_none;
   out.verdict = outcome.verdict;
   out.estimate = finite_value(outcome.estimate);
   out.ci = outcome.ci;

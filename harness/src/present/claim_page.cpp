@@ -84,7 +84,7 @@ std::string checks_table(const ClaimResult& claim) {
                        threshold_text(check.kind, check.thresholds));
     out += side_columns(cpp ? cpp : go);
     if (cpp && has_go(claim)) {
-      out += side_columns(go);
+      out += !go && !check.go_none.empty() ? " – | – | C++ only |" : side_columns(go);
       const bool compared =
           go && cpp->verdict != Verdict::skipped && go->verdict != Verdict::skipped;
       out += compared ? (cpp->verdict == go->verdict ? " yes |" : " **no** |") : " – |";
@@ -99,7 +99,8 @@ std::string checks_table(const ClaimResult& claim) {
       out += fmt::format("- `{}`: C++: {} — Go: {}\n", check.id, cpp->reason,
                          side_numbers(check.kind, *go));
     } else {
-      out += fmt::format("- `{}`: {}{}\n", check.id, cpp ? "" : "Go: ", (cpp ? cpp : go)->reason);
+      out += fmt::format("- `{}`: {}{}{}\n", check.id, cpp ? "" : "Go: ", (cpp ? cpp : go)->reason,
+                         check.go_none.empty() ? "" : " — no Go side: " + check.go_none);
     }
   }
   return out;

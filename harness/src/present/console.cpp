@@ -235,6 +235,7 @@ std::string render_claim_text(const Claim& claim) {
                              ? fmt::format(" at GOMAXPROCS={}: {}", check.threads, bounds)
                              : std::string());
     }
+    if (!check.go_none.empty()) out += fmt::format("      no Go side: {}\n", check.go_none);
     if (!check.mechanism.empty())
       out += fmt::format("      mechanism counter: {}\n", check.mechanism);
   }

@@ -110,6 +110,7 @@ json check_json(const CheckResult& c) {
   if (c.rounds > 0) out["rounds"] = c.rounds;
   if (!c.undecided.empty()) out["undecided"] = c.undecided;
   if (c.go) out["go"] = side_json(*c.go);
+  if (!c.go_none.empty()) out["go_none"] = c.go_none;
   return out;
 }
 
@@ -655,6 +656,9 @@ CheckResult read_check(const json& j, const std::string& path) {
   if (const json* v = optional_member(j, path, "undecided"))
     c.undecided = text(*v, key_path(path, "undecided"));
   if (const json* go = optional_member(j, path, "go")) c.go = read_side(*go, key_path(path, "go"));
+  if (const json* v = optional_member(j, path, "go_none"))
+    c.go_none = text(*v, key_path(path, "go_none"));
+  if (c.go && !c.go_none.empty()) bad(path, "a check with a Go side has no 'go_none'");
   return c;
 }
 

@@ -43,6 +43,7 @@ struct Check {
   std::optional<VariantRef> numerator_ref;    ///< as written; absent in go-only claims
   std::optional<VariantRef> denominator_ref;  ///< as written; absent for absolute checks
   std::optional<GoSide> go;                   ///< the Go twins, where the claim has them
+  std::string go_none;  ///< why this check has no Go side, in a claim that has Go twins
   int threads = 1;  ///< go-only claims: GOMAXPROCS (C++ checks carry threads in their refs)
   std::string metric = "ns_per_op";     ///< ns_per_op, or a counter name (per op)
   std::optional<double> at_least;       ///< HOLDS when the CI lies at or above this

@@ -83,6 +83,7 @@ struct CheckResult {
   int rounds = 0;         ///< rounds measured when the verdict was reached; 0 in older files
   std::string undecided;  ///< for INCONCLUSIVE: "borderline", "noisy" or "too few"; else empty
   std::optional<SideOutcome> go;  ///< the Go twin's outcome, when a Go run was made
+  std::string go_none;  ///< why the check has no Go side (a C++-only reference); else empty
 };
 
 /// Median, 95% CI and robust spread of one metric over the repetitions.
