@@ -1,6 +1,6 @@
 // Allocation on the hot path: heap vs returning by value (claims/heap-vs-stack.toml), boxing a
-// value in a type-erased holder (claims/interface-boxing.toml), and glibc's path for large
-// blocks (claims/large-alloc-path.toml).
+// value in a type-erased holder (claims/interface-boxing.toml), and the paths for large blocks:
+// glibc's and a model of Go's page heap (claims/large-alloc-path.toml).
 //
 // Allocations per op are measured, not inferred: BenchThread publishes `allocs` (operator new
 // calls, counted by the harness's replaced operator new). The large-alloc variants call malloc
@@ -33,7 +33,9 @@
 //    so the concrete-64B struct is never built in memory: the cheapest the concrete path gets.
 //  - large-alloc: malloc, a loop of one-byte stores 4096 bytes apart, the load of the size
 //    word at block[-8] (shr/and: the IS_MMAPPED bit), free; or mmap, the header store, the same
-//    store loop, munmap. Every store is emitted (DoNotOptimize + ClobberMemory keep them).
+//    store loop, munmap; or (go-large) a call to PageHeap::alloc (heap lock, bitmap scan,
+//    memset@plt of the span), the store loop, the drop. Every store is emitted (DoNotOptimize
+//    + ClobberMemory keep them).
 #include <sys/mman.h>
 
 #include <any>
@@ -345,13 +347,15 @@ void BM_LargeAlloc_GoSmall(benchmark::State& state) {
 // lowest free address; the block overwritten in the sink is freed only when the next GC cycle
 // sweeps it (at the 4 MiB heap goal: every 3 allocations here), then its pages, still mapped,
 // are the next ones reused and mallocgc clears them (needzero). So the steady state touches
-// no fresh page: page faults ≈ 0, as in Go (twin: 0.09–0.66 per op, the scavenger returning a
+// no fresh page: page faults ≈ 0, as in Go (twin: 0.04–0.66 per op, the scavenger returning a
 // few pages; glibc's mmap path: 256). The cost that grows with size is the clearing.
 // The warm-up runs two GC cycles untimed first, as Go's heap is warm from b.N's earlier runs.
-// Disassembly (g++ 12 -O3): PageHeap::alloc inlined: the mutex lock/unlock (a lock cmpxchg and
-// a lock xchg path through pthread_mutex_*@plt), the first-fit scan of the page bitmap
-// (128 bit tests from searchAddr), a call to memset@plt for the 1 MiB span, then the
-// stride-4096 store loop and the drop's walk of the ≤ 4 live spans. Nothing is elided.
+// Disassembly (objdump -d, g++ 12 -O3): the loop calls PageHeap::alloc (not inlined), which
+// calls pthread_mutex_lock@plt / pthread_mutex_unlock@plt (the heap lock), scans the page
+// bitmap from searchAddr (shl %cl / test on the vector<bool> words) and calls memset@plt for
+// the whole reused span; back in the loop, the stride-4096 byte stores (mov %dl,(%rbx,%rax);
+// add $0x1000) and drop's walk of the ≤ 4 unswept spans (shl $0xd to rebuild each base, cmp,
+// movb $1 to mark it dropped). No store and no clearing is elided.
 void BM_LargeAlloc_GoLarge(benchmark::State& state) {
   const auto bytes = static_cast<std::size_t>(state.range(0));
   claimbench::go::PageHeap heap;

@@ -32,15 +32,15 @@ namespace claimbench::go {
 //    the next use faults them back in) only above its retained goal, heap goal × 1.1
 //    (retainExtraPercent), paced to 1% of a CPU. A steady loop stays about at its heap goal,
 //    so the scavenger has little to return. Not modelled: this heap never returns a page.
-// Not modelled either: the mark phase (in a Go loop of 1 MiB allocations, mark assists and
-// the GC's own cycles cost about as much as the zeroing) and Go's earlier trigger (the twin
-// cycles every ~2 allocations of 1 MiB, this model every 3).
+// Not modelled either: the mark phase (in the Go twin's loop of 1 MiB allocations, mark
+// assists and scanning take about half of make's CPU time in pprof, more than the clearing)
+// and Go's earlier trigger (the twin cycles every ~2 allocations of 1 MiB, this model every 3).
 class PageHeap {
  public:
-  static constexpr std::size_t kPageBytes = 8192;                     // runtime _PageSize
-  static constexpr std::size_t kArenaBytes = std::size_t{64} << 20;   // heapArenaBytes
-  static constexpr std::size_t kHeapMinimum = std::size_t{4} << 20;   // GOGC=100
-  static constexpr std::size_t kPageCachePages = 64;                  // above: mheap_.lock
+  static constexpr std::size_t kPageBytes = 8192;                    // runtime _PageSize
+  static constexpr std::size_t kArenaBytes = std::size_t{64} << 20;  // heapArenaBytes
+  static constexpr std::size_t kHeapMinimum = std::size_t{4} << 20;  // GOGC=100
+  static constexpr std::size_t kPageCachePages = 64;                 // above: mheap_.lock
 
   struct Stats {
     std::uint64_t cycles = 0;        // GC cycles run (each sweeps every dropped span)
@@ -49,8 +49,7 @@ class PageHeap {
   };
 
   /// Reserves one arena. Like Go's heap, its pages cost nothing until first touched.
-  PageHeap()
-      : base_(map_arena()), used_(base_ == nullptr ? 0 : kArenaBytes / kPageBytes, false) {}
+  PageHeap() : base_(map_arena()), used_(base_ == nullptr ? 0 : kArenaBytes / kPageBytes, false) {}
   ~PageHeap() {
     if (base_ != nullptr) munmap(base_, kArenaBytes);
   }
@@ -140,11 +139,11 @@ class PageHeap {
   }
 
   std::byte* base_;
-  std::vector<bool> used_;         // one flag per page: part of a span not yet swept
-  std::vector<Span> spans_;        // spans handed out and not yet swept
-  std::size_t search_ = 0;         // pageAlloc.searchAddr, in pages
-  std::size_t zeroed_base_ = 0;    // heapArena.zeroedBase, in pages
-  std::size_t in_use_pages_ = 0;   // live and dropped-but-unswept pages
+  std::vector<bool> used_;        // one flag per page: part of a span not yet swept
+  std::vector<Span> spans_;       // spans handed out and not yet swept
+  std::size_t search_ = 0;        // pageAlloc.searchAddr, in pages
+  std::size_t zeroed_base_ = 0;   // heapArena.zeroedBase, in pages
+  std::size_t in_use_pages_ = 0;  // live and dropped-but-unswept pages
   std::size_t goal_pages_ = kHeapMinimum / kPageBytes;
   Stats stats_;
   std::mutex lock_;  // mheap_.lock (uncontended in a one-thread loop: its cost is the atomics)

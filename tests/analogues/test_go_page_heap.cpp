@@ -28,7 +28,8 @@ bool all_zero(const std::byte* block, std::size_t bytes) {
 
 }  // namespace
 
-TEST_CASE("go_page_heap: fresh pages are handed out without clearing", "[analogues][go_page_heap]") {
+TEST_CASE("go_page_heap: fresh pages are handed out without clearing",
+          "[analogues][go_page_heap]") {
   PageHeap heap;
   REQUIRE(heap.ok());
   std::byte* a = heap.alloc(kMiB);
@@ -77,7 +78,8 @@ TEST_CASE("go_page_heap: the goal is twice the live heap, at least 4 MiB",
   REQUIRE(heap.ok());
   CHECK(heap.goal_bytes() == PageHeap::kHeapMinimum);
   std::vector<std::byte*> live;
-  for (int i = 0; i < 4; ++i) live.push_back(heap.alloc(kMiB));
+  for (int i = 0; i < 4; ++i)
+    live.push_back(heap.alloc(kMiB));
   heap.drop(live.back());  // 3 MiB stay live
   REQUIRE(heap.alloc(kMiB) != nullptr);
   CHECK(heap.stats().cycles == 1);
@@ -100,7 +102,8 @@ TEST_CASE("go_page_heap: a steady loop reuses its pages, cleared, without new pa
     std::byte* block = heap.alloc(kMiB);
     REQUIRE(block != nullptr);
     if (i >= kWarm) CHECK(all_zero(block, kMiB));  // reused spans are cleared
-    for (std::size_t off = 0; off < kMiB; off += 4096) block[off] = std::byte{1};
+    for (std::size_t off = 0; off < kMiB; off += 4096)
+      block[off] = std::byte{1};
     heap.drop(held);
     held = block;
     lowest = lowest == nullptr ? block : std::min(lowest, block);
@@ -119,7 +122,7 @@ TEST_CASE("go_page_heap: a full arena returns nullptr", "[analogues][go_page_hea
   PageHeap heap;
   REQUIRE(heap.ok());
   std::byte* all = heap.alloc(PageHeap::kArenaBytes);
-  REQUIRE(all != nullptr);  // fresh pages: nothing is touched
+  REQUIRE(all != nullptr);          // fresh pages: nothing is touched
   CHECK(heap.stats().cycles == 1);  // 64 MiB is past the 4 MiB goal: a cycle ran first
   CHECK(heap.alloc(1) == nullptr);  // another cycle, but the whole arena is still live
   CHECK(heap.stats().cycles == 2);
