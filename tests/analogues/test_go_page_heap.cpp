@@ -110,8 +110,15 @@ TEST_CASE("go_page_heap: a steady loop reuses its pages, cleared, without new pa
     highest = std::max(highest, block);
   }
   const long faults = minor_faults() - faults_before;
-  // Fresh pages would take 256 faults per MiB: 7680 here.
+  // Fresh pages would take 256 faults per MiB: 7680 here. Not under ThreadSanitizer: there
+  // the byte-wise reads of all_zero after a large memset fault TSan's own shadow pages back in
+  // (51 per MiB here; 12 in a probe of memset + all_of alone, 0 without the reads), which
+  // says nothing about the model's pages.
+#if !defined(__SANITIZE_THREAD__)
   CHECK(faults < kSteady);
+#else
+  (void)faults;
+#endif
   // The loop stays inside its 4 MiB heap goal, and every steady allocation was cleared.
   CHECK(highest - lowest == static_cast<std::ptrdiff_t>(3 * kMiB));
   CHECK(heap.stats().zeroed_bytes >= kSteady * kMiB);
