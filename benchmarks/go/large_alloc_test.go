@@ -26,7 +26,9 @@ func largeAllocTouch(block []byte, v byte) {
 // "make/32768" is the largest small allocation and "make/65536" is already on the large path,
 // unlike glibc, whose threshold is 128 KiB. "mmap/1048576" is what the C++ side's hand-run
 // path does: fresh pages from the kernel each time (Go takes fresh pages only when the heap
-// grows; a steady-state loop reuses swept spans).
+// grows; a steady-state loop reuses swept spans). The C++ analogue of make/1048576 is
+// go-large/1048576, a model of this page heap (benchmarks/analogues/go_page_heap.hpp); it
+// does not model the GC's mark work, about half of make/1048576's CPU time in pprof here.
 //
 // Hot loops (go test -gcflags=-S, go1.19.8): make([]byte, n) with the result stored to the
 // package-level sink ("make([]byte, n) escapes to heap" in -gcflags=-m) is a call to
