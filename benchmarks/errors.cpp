@@ -11,10 +11,13 @@
 // site). Happy path: every input valid; failing path: every input fails at the leaf.
 //
 // BM_Reflection: read one int64 field ("Updated", the 7th of 8) from each of 256 structs,
-// directly (a load at a fixed offset), through a field descriptor found once and reused (the
-// cached-metadata mitigation), or through a by-name lookup on every access (a linear scan over
-// the field names, as reflect's FieldByName does). The reads go through noipa functions that
-// check the field's kind, as reflect.Value.Int() does.
+// directly (a load at a fixed offset), through the model of reflect with the field index found
+// once (reflect.ValueOf(&o).Elem().Field(idx).Int()), or with a by-name lookup on every read
+// (reflect.ValueOf(&o).Elem().FieldByName("Updated").Int()). analogues/reflect.hpp models Go's
+// reflect with its layout and call structure (see there): the eface and escapes() check of
+// ValueOf, Elem's and Field's flag arithmetic, FieldByName decoding each field's name bytes,
+// building a StructField with its Index allocation, and gc's duffzero/duffcopy of that 104-byte
+// result at each level.
 //
 // Disassembly (objdump -d --no-show-raw-insn build/release/bench | c++filt, g++ 12.2 -O3 -g,
 // x86-64 baseline SSE2, no -march), checked for each hot loop:
@@ -26,10 +29,18 @@
 //    read the code, __cxa_end_catch). leaf_message builds its 27-byte string with operator new
 //    (counted: 1 alloc per failing call); mid/top move it without allocating.
 //  - BM_Reflection direct: `add (%rax),%rdx; add $0x38,%rax` per struct (the 56-byte stride),
-//    scalar, not unrolled. cached: per struct one `call value_int` (movzbl kind, add offset,
-//    test/jne, `mov (%rdi),%rax`). uncached: per struct `call field_by_name` (per field a length
-//    compare, memcmp only for equal lengths: "Created" then "Updated"; then a 40-byte copy of the
-//    descriptor) and `call value_int`. Nothing hoisted: noipa keeps both calls in the loop.
+//    scalar, not unrolled. cached, per struct: the inlined ValueOf (`cmpb $0x0,dummy`, the
+//    kind byte at +0x17 of the *Order descriptor, the kindDirectIface test, the flag word),
+//    `call Value::elem` (kind compare, indir test, nil test, ptrType.elem, its kind byte, flags),
+//    `call Value::field` (kind compare, bounds check, fields[i].typ's kind byte, the name's
+//    exported bit, offset add) and the inlined Int (kind through a jump table, one load).
+//    uncached, per struct: ValueOf, `call Value::elem`, `call Value::field_by_name`: 4 calls to
+//    duffzero, 7 to duffcopy, type_field_by_name -> StructType::field_by_name (per field
+//    `call Name::name` decoding the varint, a length compare, `call memcmp` for "Created" and
+//    "Updated", the embedded bit), StructType::field (`call Name::name`, `call Name::tag`,
+//    `call operator new[]` for Index), Value::field_by_index -> Value::field, then one
+//    `call operator delete[]` when the StructField dies. Nothing hoisted: every call is noipa
+//    (Go does not inline them either) and the loop has 256 of each.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -261,18 +272,17 @@ constexpr reflect::RType kInt32Type = reflect::basic_type(reflect::Kind::int32, 
 constexpr reflect::RType kFloat64Type = reflect::basic_type(reflect::Kind::float64, 8);
 
 const reflect::StructType& order_type() {
-  static const reflect::StructType type(
-      "claimbench/twins", sizeof(Order), alignof(Order),
-      {
-          {"ID", &kInt64Type, offsetof(Order, id)},
-          {"Quantity", &kInt32Type, offsetof(Order, quantity)},
-          {"Status", &kInt32Type, offsetof(Order, status)},
-          {"Price", &kFloat64Type, offsetof(Order, price)},
-          {"Customer", &kInt64Type, offsetof(Order, customer)},
-          {"Created", &kInt64Type, offsetof(Order, created)},
-          {"Updated", &kInt64Type, offsetof(Order, updated)},
-          {"Shipped", &kInt64Type, offsetof(Order, shipped)},
-      });
+  static const reflect::StructType type("claimbench/twins", sizeof(Order), alignof(Order),
+                                        {
+                                            {"ID", &kInt64Type, offsetof(Order, id)},
+                                            {"Quantity", &kInt32Type, offsetof(Order, quantity)},
+                                            {"Status", &kInt32Type, offsetof(Order, status)},
+                                            {"Price", &kFloat64Type, offsetof(Order, price)},
+                                            {"Customer", &kInt64Type, offsetof(Order, customer)},
+                                            {"Created", &kInt64Type, offsetof(Order, created)},
+                                            {"Updated", &kInt64Type, offsetof(Order, updated)},
+                                            {"Shipped", &kInt64Type, offsetof(Order, shipped)},
+                                        });
   return type;
 }
 const reflect::PtrType& order_ptr_type() {

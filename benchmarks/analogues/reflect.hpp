@@ -83,8 +83,9 @@ struct RType {
 
 /// A scalar type (int64, int32, float64): just the header.
 constexpr RType basic_type(Kind kind, std::uintptr_t size) {
-  return RType{size, 0, 0, 0, static_cast<std::uint8_t>(size), static_cast<std::uint8_t>(size),
-               static_cast<std::uint8_t>(kind)};
+  const auto width = static_cast<std::uint8_t>(size);
+  return RType{
+      .size = size, .align = width, .field_align = width, .kind = static_cast<std::uint8_t>(kind)};
 }
 
 /// reflect.ptrType: *T. Pointer-shaped, so its values are an eface's data word.
@@ -92,9 +93,12 @@ struct PtrType : RType {
   const RType* elem = nullptr;
 
   explicit constexpr PtrType(const RType* element)
-      : RType{sizeof(void*), sizeof(void*), 0, 0, sizeof(void*), sizeof(void*),
-              static_cast<std::uint8_t>(static_cast<std::uint8_t>(Kind::pointer) |
-                                        kKindDirectIface)},
+      : RType{.size = sizeof(void*),
+              .ptrdata = sizeof(void*),
+              .align = sizeof(void*),
+              .field_align = sizeof(void*),
+              .kind = static_cast<std::uint8_t>(static_cast<std::uint8_t>(Kind::pointer) |
+                                                kKindDirectIface)},
         elem(element) {}
 };
 
@@ -142,7 +146,7 @@ class Name {
     b.push_back(static_cast<std::uint8_t>((exported ? 1 << 0 : 0) | (tag.empty() ? 0 : 1 << 1) |
                                           (embedded ? 1 << 3 : 0)));
     const auto put = [&b](std::string_view s) {
-      for (std::size_t n = s.size(); ; n >>= 7) {  // writeVarint
+      for (std::size_t n = s.size();; n >>= 7) {  // writeVarint
         if (n < 0x80) {
           b.push_back(static_cast<std::uint8_t>(n));
           break;
@@ -188,9 +192,21 @@ struct StructField {
 };
 
 /// runtime.duffzero / runtime.duffcopy as gc calls them for a StructField in memory: a call
-/// that zeroes, or copies, the struct (a copy moves the Index slice header; no second owner).
-CB_NOIPA inline void duffzero(StructField& dst) { dst = StructField{}; }
-CB_NOIPA inline void duffcopy(StructField& dst, StructField& src) { dst = std::move(src); }
+/// that zeroes, or copies, the struct into a slot (a copy moves the Index slice header, so there
+/// is no second owner). The returning forms build a fresh slot, so no slot is zeroed that gc
+/// does not zero; the others write into an existing one (a function's result).
+CB_NOIPA inline StructField duffzero() {
+  return StructField{};
+}
+CB_NOIPA inline void duffzero(StructField& dst) {
+  dst = StructField{};
+}
+CB_NOIPA inline StructField duffcopy(StructField& src) {
+  return std::move(src);
+}
+CB_NOIPA inline void duffcopy(StructField& dst, StructField& src) {
+  dst = std::move(src);
+}
 
 /// One field as a struct type stores it: reflect.structField {name, typ, offset}.
 struct StructFieldDesc {
@@ -214,27 +230,32 @@ class StructType : public RType {
  public:
   StructType(std::string_view pkg_path, std::size_t type_size, std::size_t type_align,
              const std::vector<FieldSpec>& fields)
-      : RType{type_size, 0, 0, 0, static_cast<std::uint8_t>(type_align),
-              static_cast<std::uint8_t>(type_align),
-              static_cast<std::uint8_t>(Kind::struct_)} {
+      : RType{.size = type_size,
+              .align = static_cast<std::uint8_t>(type_align),
+              .field_align = static_cast<std::uint8_t>(type_align),
+              .kind = static_cast<std::uint8_t>(Kind::struct_)} {
     pkg_path_ = Name(store(Name::encode(pkg_path, {}, false, false)));
     for (const FieldSpec& f : fields) {
       const bool exported = !f.name.empty() && f.name.front() >= 'A' && f.name.front() <= 'Z';
       fields_.push_back(
           {Name(store(Name::encode(f.name, f.tag, exported, false))), f.type, f.offset});
     }
+    fields_data_ = fields_.data();
+    num_fields_ = fields_.size();
   }
   StructType(const StructType&) = delete;
   StructType& operator=(const StructType&) = delete;
 
-  std::size_t num_field() const { return fields_.size(); }
+  std::size_t num_field() const { return num_fields_; }
   const StructFieldDesc& field_desc(std::size_t i) const { return fields_.at(i); }
+  const StructFieldDesc* fields() const { return fields_data_; }
 
-  /// structType.Field(i): builds the StructField into `f` (the result slot its caller owns),
-  /// allocating the Index slice.
-  CB_NOIPA void field(std::size_t i, StructField& f) const {
-    if (i >= fields_.size()) throw ReflectPanic("reflect: Field index out of bounds");
-    const StructFieldDesc& p = fields_[i];
+  /// structType.Field(i): builds the StructField in its caller's slot (zeroed first, as gc
+  /// zeroes the named result), allocating the Index slice.
+  CB_NOIPA StructField field(std::size_t i) const {
+    if (i >= num_fields_) throw ReflectPanic("reflect: Field index out of bounds");
+    const StructFieldDesc& p = fields_data_[i];
+    StructField f;
     f.type = TypeIface{p.typ == nullptr ? nullptr : &kRTypeItab, p.typ};  // toType
     f.name = p.name.name();
     f.anonymous = p.name.embedded();
@@ -244,6 +265,7 @@ class StructType : public RType {
     f.index.data = std::make_unique<std::intptr_t[]>(1);  // []int{i}: mallocgc(8)
     f.index.data[0] = static_cast<std::intptr_t>(i);
     f.index.len = f.index.cap = 1;
+    return f;
   }
 
   /// structType.FieldByName, the quick path for a struct without embedded fields: name.name()
@@ -253,14 +275,12 @@ class StructType : public RType {
     duffzero(out);  // the named result
     bool has_embeds = false;
     if (!name.empty()) {
-      for (std::size_t i = 0; i < fields_.size(); ++i) {
-        const StructFieldDesc& tf = fields_[i];
+      for (std::size_t i = 0; i < num_fields_; ++i) {
+        const StructFieldDesc& tf = fields_data_[i];
         if (tf.name.name() == name) {
-          StructField call;  // the call's result slot in this frame (Field zeroes it)
-          field(i, call);
-          StructField tmp;
-          duffcopy(tmp, call);  // out of the call's slot
-          duffcopy(out, tmp);   // into the result
+          StructField call = field(i);       // the call's result slot in this frame
+          StructField tmp = duffcopy(call);  // copied out of it
+          duffcopy(out, tmp);                // and into the result
           return true;
         }
         if (tf.name.embedded()) has_embeds = true;
@@ -278,6 +298,8 @@ class StructType : public RType {
   }
 
   Name pkg_path_;
+  const StructFieldDesc* fields_data_ = nullptr;  // Go's slice header: data and len, read
+  std::size_t num_fields_ = 0;                    // directly (no size() division)
   std::vector<StructFieldDesc> fields_;
   std::vector<std::unique_ptr<std::uint8_t[]>> names_;
 };
@@ -287,11 +309,10 @@ class StructType : public RType {
 CB_NOIPA inline bool type_field_by_name(const RType& t, std::string_view name, StructField& out) {
   duffzero(out);
   if (t.kind_of() != Kind::struct_) throw ReflectPanic("reflect: FieldByName of non-struct type");
-  StructField call, tmp, tmp2;
-  duffzero(call);
+  StructField call = duffzero();
   const bool ok = static_cast<const StructType&>(t).field_by_name(name, call);
-  duffcopy(tmp, call);
-  duffcopy(tmp2, tmp);
+  StructField tmp = duffcopy(call);
+  StructField tmp2 = duffcopy(tmp);
   duffcopy(out, tmp2);
   return ok;
 }
@@ -322,7 +343,8 @@ class Value {
   static constexpr std::uintptr_t kFlagRO = kFlagStickyRO | kFlagEmbedRO;
 
   Value() = default;
-  Value(const RType* typ, const void* ptr, std::uintptr_t flag) : typ_(typ), ptr_(ptr), flag_(flag) {}
+  Value(const RType* typ, const void* ptr, std::uintptr_t flag)
+      : typ_(typ), ptr_(ptr), flag_(flag) {}
 
   Kind kind() const { return static_cast<Kind>(flag_ & kFlagKindMask); }
   bool is_valid() const { return flag_ != 0; }
@@ -348,7 +370,7 @@ class Value {
     if (kind() != Kind::struct_) throw ReflectPanic("reflect: call of reflect.Value.Field");
     const auto* tt = static_cast<const StructType*>(typ_);
     if (i >= tt->num_field()) throw ReflectPanic("reflect: Field index out of range");
-    const StructFieldDesc& field = tt->field_desc(i);
+    const StructFieldDesc& field = tt->fields()[i];
     const RType* typ = field.typ;
     std::uintptr_t fl = (flag_ & (kFlagStickyRO | kFlagIndir | kFlagAddr)) |
                         static_cast<std::uintptr_t>(typ->kind_of());
@@ -366,11 +388,10 @@ class Value {
   /// through this frame twice, as gc does), then FieldByIndex.
   CB_NOIPA Value field_by_name(std::string_view name) const {
     if (kind() != Kind::struct_) throw ReflectPanic("reflect: call of reflect.Value.FieldByName");
-    StructField call, tmp, f;
-    duffzero(call);
+    StructField call = duffzero();
     const bool ok = type_field_by_name(*typ_, name, call);
-    duffcopy(tmp, call);
-    duffcopy(f, tmp);
+    StructField tmp = duffcopy(call);
+    StructField f = duffcopy(tmp);
     if (ok) return field_by_index(f.index);
     return Value{};
   }
@@ -384,7 +405,8 @@ class Value {
         std::memcpy(&v, ptr_, sizeof v);
         return v;
       }
-      case Kind::int8: return *static_cast<const std::int8_t*>(ptr_);
+      case Kind::int8:
+        return *static_cast<const std::int8_t*>(ptr_);
       case Kind::int16: {
         std::int16_t v;
         std::memcpy(&v, ptr_, sizeof v);
@@ -395,7 +417,8 @@ class Value {
         std::memcpy(&v, ptr_, sizeof v);
         return v;
       }
-      default: break;
+      default:
+        break;
     }
     throw ReflectPanic("reflect: call of reflect.Value.Int on a non-integer Value");
   }

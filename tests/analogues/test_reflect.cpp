@@ -99,6 +99,13 @@ TEST_CASE("reflect: FieldByName builds the whole StructField", "[analogues][refl
   CHECK(id.tag == "json:\"id\"");
   CHECK(id.index.data[0] == 0);
 
+  const reflect::StructField count = type.field(3);  // Type.Field(i): the same StructField
+  CHECK(count.name == "Count");
+  CHECK(count.offset == offsetof(Row, count));
+  REQUIRE(count.index.len == 1);
+  CHECK(count.index.data[0] == 3);
+  CHECK_THROWS_AS(type.field(5), ReflectPanic);
+
   reflect::StructField secret;
   REQUIRE(type.field_by_name("secret", secret));
   CHECK(secret.pkg_path == "example.com/rows");  // unexported: the struct's package path
@@ -141,6 +148,6 @@ TEST_CASE("reflect: a read of the wrong kind panics", "[analogues][reflect]") {
   const reflect::Value v = elem_of(row);
   CHECK_THROWS_AS(v.field(2).int_(), ReflectPanic);
   CHECK_THROWS_AS(v.field(0).float_(), ReflectPanic);
-  CHECK_THROWS_AS(v.field(0).elem(), ReflectPanic);   // Elem of an int64
+  CHECK_THROWS_AS(v.field(0).elem(), ReflectPanic);    // Elem of an int64
   CHECK_THROWS_AS(v.field(0).field(0), ReflectPanic);  // Field of a non-struct
 }
