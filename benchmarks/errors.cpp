@@ -11,10 +11,13 @@
 // site). Happy path: every input valid; failing path: every input fails at the leaf.
 //
 // BM_Reflection: read one int64 field ("Updated", the 7th of 8) from each of 256 structs,
-// directly (a load at a fixed offset), through a field descriptor found once and reused (the
-// cached-metadata mitigation), or through a by-name lookup on every access (a linear scan over
-// the field names, as reflect's FieldByName does). The reads go through noipa functions that
-// check the field's kind, as reflect.Value.Int() does.
+// directly (a load at a fixed offset), through the model of reflect with the field index found
+// once (reflect.ValueOf(&o).Elem().Field(idx).Int()), or with a by-name lookup on every read
+// (reflect.ValueOf(&o).Elem().FieldByName("Updated").Int()). analogues/reflect.hpp models Go's
+// reflect with its layout and call structure (see there): the eface and escapes() check of
+// ValueOf, Elem's and Field's flag arithmetic, FieldByName decoding each field's name bytes,
+// building a StructField with its Index allocation, and gc's duffzero/duffcopy of that 104-byte
+// result at each level.
 //
 // Disassembly (objdump -d --no-show-raw-insn build/release/bench | c++filt, g++ 12.2 -O3 -g,
 // x86-64 baseline SSE2, no -march), checked for each hot loop:
@@ -26,10 +29,18 @@
 //    read the code, __cxa_end_catch). leaf_message builds its 27-byte string with operator new
 //    (counted: 1 alloc per failing call); mid/top move it without allocating.
 //  - BM_Reflection direct: `add (%rax),%rdx; add $0x38,%rax` per struct (the 56-byte stride),
-//    scalar, not unrolled. cached: per struct one `call value_int` (movzbl kind, add offset,
-//    test/jne, `mov (%rdi),%rax`). uncached: per struct `call field_by_name` (per field a length
-//    compare, memcmp only for equal lengths: "Created" then "Updated"; then a 40-byte copy of the
-//    descriptor) and `call value_int`. Nothing hoisted: noipa keeps both calls in the loop.
+//    scalar, not unrolled. cached, per struct: the inlined ValueOf (`cmpb $0x0,dummy`, the
+//    kind byte at +0x17 of the *Order descriptor, the kindDirectIface test, the flag word),
+//    `call Value::elem` (kind compare, indir test, nil test, ptrType.elem, its kind byte, flags),
+//    `call Value::field` (kind compare, bounds check, fields[i].typ's kind byte, the name's
+//    exported bit, offset add) and the inlined Int (kind through a jump table, one load).
+//    uncached, per struct: ValueOf, `call Value::elem`, `call Value::field_by_name`: 4 calls to
+//    duffzero, 7 to duffcopy, type_field_by_name -> StructType::field_by_name (per field
+//    `call Name::name` decoding the varint, a length compare, `call memcmp` for "Created" and
+//    "Updated", the embedded bit), StructType::field (`call Name::name`, `call Name::tag`,
+//    `call operator new[]` for Index), Value::field_by_index -> Value::field, then one
+//    `call operator delete[]` when the StructField dies. Nothing hoisted: every call is noipa
+//    (Go does not inline them either) and the loop has 256 of each.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -236,9 +247,7 @@ BENCHMARK_TEMPLATE(BM_Errors, Style::expected_alloc, true)->Name("BM_Errors/expe
 
 // ---- BM_Reflection ---------------------------------------------------------------------------
 
-using claimbench::go::Kind;
-using claimbench::go::StructField;
-using claimbench::go::StructType;
+namespace reflect = claimbench::go;
 
 // Go: type Order struct { ID int64; Quantity, Status int32; Price float64; Customer, Created,
 // Updated, Shipped int64 }.
@@ -257,49 +266,54 @@ static_assert(sizeof(Order) == 56);
 constexpr std::size_t kOrders = 256;  // 14 KiB: in L1, so every variant reads from L1
 constexpr std::string_view kField = "Updated";
 
-const StructType& order_type() {
-  static const StructType type({
-      {"ID", offsetof(Order, id), Kind::int64},
-      {"Quantity", offsetof(Order, quantity), Kind::int32},
-      {"Status", offsetof(Order, status), Kind::int32},
-      {"Price", offsetof(Order, price), Kind::float64},
-      {"Customer", offsetof(Order, customer), Kind::int64},
-      {"Created", offsetof(Order, created), Kind::int64},
-      {"Updated", offsetof(Order, updated), Kind::int64},
-      {"Shipped", offsetof(Order, shipped), Kind::int64},
-  });
+// The descriptors Go's compiler emits for int64, int32, float64, Order and *Order.
+constexpr reflect::RType kInt64Type = reflect::basic_type(reflect::Kind::int64, 8);
+constexpr reflect::RType kInt32Type = reflect::basic_type(reflect::Kind::int32, 4);
+constexpr reflect::RType kFloat64Type = reflect::basic_type(reflect::Kind::float64, 8);
+
+const reflect::StructType& order_type() {
+  static const reflect::StructType type("claimbench/twins", sizeof(Order), alignof(Order),
+                                        {
+                                            {"ID", &kInt64Type, offsetof(Order, id)},
+                                            {"Quantity", &kInt32Type, offsetof(Order, quantity)},
+                                            {"Status", &kInt32Type, offsetof(Order, status)},
+                                            {"Price", &kFloat64Type, offsetof(Order, price)},
+                                            {"Customer", &kInt64Type, offsetof(Order, customer)},
+                                            {"Created", &kInt64Type, offsetof(Order, created)},
+                                            {"Updated", &kInt64Type, offsetof(Order, updated)},
+                                            {"Shipped", &kInt64Type, offsetof(Order, shipped)},
+                                        });
+  return type;
+}
+const reflect::PtrType& order_ptr_type() {
+  static const reflect::PtrType type(&order_type());
   return type;
 }
 
-// The call boundaries reflect has: FieldByName and Value.Int are calls Go does not inline
-// (noipa: GCC may neither inline them nor treat them as pure and hoist them out of the loop).
-CB_NOIPA StructField field_by_name(const StructType& type, std::string_view name) {
-  const auto field = type.field_by_name(name);
-  if (!field) throw claimbench::go::ReflectPanic("reflect: no such field");
-  return *field;
-}
-CB_NOIPA std::int64_t value_int(const void* base, const StructField& field) {
-  return claimbench::go::field_int(base, field);
-}
-
 // Go compiles none of these loops to SIMD, so none is vectorised here (only direct could be).
+// cached and uncached are the twin's expressions: reflect.ValueOf(&orders[i]).Elem().Field(idx)
+// .Int() and reflect.ValueOf(&orders[i]).Elem().FieldByName("Updated").Int().
 CB_SCALAR_BUILD std::int64_t sum_direct(const Order* orders) {
   std::int64_t sum = 0;
   for (std::size_t i = 0; i < kOrders; ++i)
     sum += orders[i].updated;
   return sum;
 }
-CB_SCALAR_BUILD std::int64_t sum_cached(const Order* orders, const StructField& field) {
+CB_SCALAR_BUILD std::int64_t sum_cached(const Order* orders, std::size_t idx) {
+  const reflect::PtrType& ptr_type = order_ptr_type();
   std::int64_t sum = 0;
   for (std::size_t i = 0; i < kOrders; ++i)
-    sum += value_int(&orders[i], field);
+    sum += reflect::value_of(reflect::box_pointer(ptr_type, &orders[i])).elem().field(idx).int_();
   return sum;
 }
-CB_SCALAR_BUILD std::int64_t sum_uncached(const Order* orders, const StructType& type,
-                                          std::string_view name) {
+CB_SCALAR_BUILD std::int64_t sum_uncached(const Order* orders, std::string_view name) {
+  const reflect::PtrType& ptr_type = order_ptr_type();
   std::int64_t sum = 0;
   for (std::size_t i = 0; i < kOrders; ++i)
-    sum += value_int(&orders[i], field_by_name(type, name));
+    sum += reflect::value_of(reflect::box_pointer(ptr_type, &orders[i]))
+               .elem()
+               .field_by_name(name)
+               .int_();
   return sum;
 }
 
@@ -314,13 +328,17 @@ void BM_Reflection(benchmark::State& state) {
     orders[i] = Order{v, 1, 2, 3.0, v * 2, v * 3, v * 5 + 1, v * 7};
     expected += orders[i].updated;
   }
-  const StructType& type = order_type();
-  const StructField cached = field_by_name(type, kField);  // the cache: looked up once
+  reflect::StructField found;  // the cache: looked up once, as the twin does before its loop
+  if (!reflect::type_field_by_name(order_type(), kField, found) || found.index.len != 1) {
+    state.SkipWithError("reflect found no field Updated");
+    return;
+  }
+  const auto idx = static_cast<std::size_t>(found.index.data[0]);
 
   const auto run = [&] {
     if constexpr (kAccess == Access::direct) return sum_direct(orders.data());
-    if constexpr (kAccess == Access::cached) return sum_cached(orders.data(), cached);
-    if constexpr (kAccess == Access::uncached) return sum_uncached(orders.data(), type, kField);
+    if constexpr (kAccess == Access::cached) return sum_cached(orders.data(), idx);
+    if constexpr (kAccess == Access::uncached) return sum_uncached(orders.data(), kField);
   };
   if (run() != expected) {
     state.SkipWithError("the access read the wrong field");
