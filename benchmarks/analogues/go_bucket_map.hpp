@@ -179,47 +179,56 @@ class GoBucketMap {
   /// A range loop's state (hiter): next() is mapiternext, one call per element.
   class Iter {
    public:
-    /// Advances to the next live entry; false at the end. Out of line, as Go's runtime call.
+    /// Advances to the next live entry; false at the end. Out of line, as Go's runtime call,
+    /// and like it working on local copies of the state, stored back once per element.
     [[gnu::noinline]] bool next() {
       if (map_ == nullptr) return false;
+      const GoBucketMap& h = *map_;
+      std::size_t bucket = bucket_;
+      const Bucket* b = bptr_;
+      std::size_t i = i_;
+      std::size_t check_bucket = check_bucket_;
       for (;;) {
-        if (bptr_ == nullptr) {
-          if (bucket_ == start_bucket_ && wrapped_) {
+        if (b == nullptr) {
+          if (bucket == start_bucket_ && wrapped_) {
             map_ = nullptr;
             return false;
           }
-          check_bucket_ = kNoCheck;
-          bptr_ = &map_->buckets_[bucket_];
-          if (map_->growing()) {
-            const Bucket* old = &map_->old_buckets_[bucket_ & map_->old_bucket_mask()];
+          check_bucket = kNoCheck;
+          b = &h.buckets_[bucket];
+          if (h.growing()) {
+            const Bucket* old = &h.old_buckets_[bucket & h.old_bucket_mask()];
             if (!evacuated(*old)) {  // not moved yet: read it from the old array
-              bptr_ = old;
-              check_bucket_ = bucket_;
+              b = old;
+              check_bucket = bucket;
             }
           }
-          if (++bucket_ == (std::size_t{1} << map_->b_)) {
-            bucket_ = 0;
+          if (++bucket == (std::size_t{1} << h.b_)) {
+            bucket = 0;
             wrapped_ = true;
           }
-          i_ = 0;
+          i = 0;
         }
-        for (; i_ < kBucketSlots; ++i_) {
-          const std::size_t slot = (i_ + offset_) & (kBucketSlots - 1);
-          const std::uint8_t top = bptr_->tophash[slot];
+        for (; i < kBucketSlots; ++i) {
+          const std::size_t slot = (i + offset_) & (kBucketSlots - 1);
+          const std::uint8_t top = b->tophash[slot];
           if (is_empty(top) || top == kEvacuatedEmpty) continue;
           // An old bucket of a doubling table holds the entries of two new buckets: keep the
           // ones that move to the bucket being walked.
-          if (check_bucket_ != kNoCheck && !map_->same_size_grow_ &&
-              (map_->hash_(bptr_->keys[slot]) & bucket_mask(map_->b_)) != check_bucket_) {
+          if (check_bucket != kNoCheck && !h.same_size_grow_ &&
+              (h.hash_(b->keys[slot]) & bucket_mask(h.b_)) != check_bucket) {
             continue;
           }
-          key_ = &bptr_->keys[slot];
-          value_ = &bptr_->values[slot];
-          ++i_;
+          key_ = &b->keys[slot];
+          value_ = &b->values[slot];
+          bucket_ = bucket;
+          bptr_ = b;
+          i_ = i + 1;
+          check_bucket_ = check_bucket;
           return true;
         }
-        bptr_ = bptr_->overflow;
-        i_ = 0;
+        b = b->overflow;
+        i = 0;
       }
     }
     const K& key() const noexcept { return *key_; }
