@@ -10,8 +10,9 @@
 //    and value loaded through the iterator's pointers, `xor; add`: Go's range loop (go tool
 //    objdump of the twin: CALL runtime.mapiternext per element, key/value through hiter). Inside
 //    next(), per slot `movzbl` of the tophash byte, `cmp $0x1` (empty) and `cmp $0x4`
-//    (evacuatedEmpty), then `mov 0x88(%r8)` to follow the overflow pointer: every slot of every
-//    bucket and chain is tested, as mapiternext does.
+//    (evacuatedEmpty), then `mov 0x88(%rsi),%rsi` to follow the overflow pointer: every slot
+//    of every bucket and chain is tested, as mapiternext does; the iterator state stays in
+//    registers until an element is returned.
 //  - bucket-* inserts: a `call GoBucketMap::assign` per key (Go: CALL mapassign_fast64), the hash
 //    inline; inside, the 8-slot scan unrolled (tophash `cmp $0x1`, key `cmp`), `call evacuate`
 //    twice while growing.

@@ -296,8 +296,8 @@ class GoBucketMap {
   static constexpr std::uint8_t kEvacuatedX = 2;
   static constexpr std::uint8_t kEvacuatedEmpty = 4;
   static constexpr std::uint8_t kMinTopHash = 5;
-  static constexpr std::size_t kPageSize = 8192;         // Go's _PageSize
-  static constexpr std::size_t kMaxSmallSize = 32768;    // Go's _MaxSmallSize
+  static constexpr std::size_t kPageSize = 8192;       // Go's _PageSize
+  static constexpr std::size_t kMaxSmallSize = 32768;  // Go's _MaxSmallSize
 
   static bool is_empty(std::uint8_t top) noexcept { return top <= kEmptyOne; }
   static bool evacuated(const Bucket& b) noexcept {
@@ -335,7 +335,8 @@ class GoBucketMap {
     if (b >= 4) {
       n += base >> 4;
       const std::size_t bytes = n * sizeof(Bucket);
-      if (bytes >= kMaxSmallSize) n = (bytes + kPageSize - 1) / kPageSize * kPageSize / sizeof(Bucket);
+      if (bytes >= kMaxSmallSize)
+        n = (bytes + kPageSize - 1) / kPageSize * kPageSize / sizeof(Bucket);
     }
     auto out = std::make_unique<Bucket[]>(n);  // value-initialised: zeroed, as mallocgc's
     next_overflow_ = n > base ? &out[base] : nullptr;
@@ -464,19 +465,19 @@ class GoBucketMap {
     }
   }
 
-  std::unique_ptr<Bucket[]> buckets_;      // 2^B indexed buckets, then the spare ones
-  std::unique_ptr<Bucket[]> old_buckets_;  // while growing: the array being evacuated
+  std::unique_ptr<Bucket[]> buckets_;                  // 2^B indexed buckets, then the spare ones
+  std::unique_ptr<Bucket[]> old_buckets_;              // while growing: the array being evacuated
   std::vector<std::unique_ptr<Bucket>> overflow_;      // allocated chain buckets of buckets_
   std::vector<std::unique_ptr<Bucket>> old_overflow_;  // and of old_buckets_
-  Bucket* next_overflow_ = nullptr;  // the next spare bucket of buckets_, if any
+  Bucket* next_overflow_ = nullptr;                    // the next spare bucket of buckets_, if any
   Bucket* overflow_end_ = nullptr;
   std::size_t count_ = 0;
   std::size_t nevacuate_ = 0;  // old buckets below this are evacuated
   std::size_t growths_ = 0;
   std::size_t same_size_growths_ = 0;
   mutable std::uint64_t rand_ = 0x9e3779b97f4a7c15ull;  // fastrand state: iteration start too
-  std::uint16_t noverflow_ = 0;  // approximate overflow buckets of buckets_
-  std::uint8_t b_ = 0;           // log2 of the indexed buckets
+  std::uint16_t noverflow_ = 0;                         // approximate overflow buckets of buckets_
+  std::uint8_t b_ = 0;                                  // log2 of the indexed buckets
   bool same_size_grow_ = false;
   [[no_unique_address]] Hash hash_;
 };
