@@ -6,11 +6,21 @@
 //    and the same with 0x8 / 0x18 for the 24-byte one: one scalar load per element at the
 //    struct's stride, not vectorised (as Go's compiler would emit it), and re-run every
 //    iteration (DoNotOptimize's memory clobber keeps the loop-invariant sum from being hoisted).
-//  - GoMap walk: per group one load of the control word, `not; and $0x8080..80; je` to skip a
-//    group with no full slot, then tzcnt over the full slots: the walk touches every group.
+//  - bucket-* (GoBucketMap) walk: per element a `call GoBucketMap::Iter::next`, then the key
+//    and value loaded through the iterator's pointers, `xor; add`: Go's range loop (go tool
+//    objdump of the twin: CALL runtime.mapiternext per element, key/value through hiter). Inside
+//    next(), per slot `movzbl` of the tophash byte, `cmp $0x1` (empty) and `cmp $0x4`
+//    (evacuatedEmpty), then `mov 0x88(%rsi),%rsi` to follow the overflow pointer: every slot
+//    of every bucket and chain is tested, as mapiternext does; the iterator state stays in
+//    registers until an element is returned.
+//  - bucket-* inserts: a `call GoBucketMap::assign` per key (Go: CALL mapassign_fast64), the hash
+//    inline; inside, the 8-slot scan unrolled (tophash `cmp $0x1`, key `cmp`), `call evacuate`
+//    twice while growing.
+//  - swiss-* (GoMap) walk: per group one load of the control word, `not; and $0x8080..80; je`
+//    to skip a group with no full slot, then tzcnt over the full slots, the visitor inlined.
 //  - unordered_map walk: a pointer chase `mov (%rax),%rax` over the node list, two loads per
 //    node; no bucket array is read.
-//  - inserts: the GoMap probe loop and std::_Hashtable::_M_insert_unique_node are called per
+//  - inserts: the Swiss GoMap probe loop and std::_Hashtable::_M_insert_unique_node are called per
 //    key; nothing is hoisted out of the timed loop (each iteration builds a new map).
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analogues/go_bucket_map.hpp"
 #include "analogues/go_map.hpp"
 #include "claimbench/measure/bench.hpp"
 
@@ -31,7 +42,11 @@ constexpr std::size_t kEntries = std::size_t{1} << 20;
 constexpr std::size_t kKeepEvery = 100;  // erase 99%: keep each hundredth key
 
 using StdMap = std::unordered_map<std::uint64_t, std::uint64_t>;
-using GoMap = claimbench::go::GoMap<std::uint64_t, std::uint64_t>;
+// Go's map as Go 1.0-1.23 build it (the Go the twins run here: Debian's 1.19): the -go-map checks.
+using BucketMap = claimbench::go::GoBucketMap<std::uint64_t, std::uint64_t>;
+// Go's map since Go 1.24 (a Swiss table): reference rows beside the checked ones.
+using SwissMap = claimbench::go::GoMap<std::uint64_t, std::uint64_t>;
+static_assert(BucketMap::kBucketBytes == 144, "go1.19's bucketsize for map[uint64]uint64");
 
 // splitmix64: distinct, well-spread keys, as a hashed Go key would land.
 std::vector<std::uint64_t> make_keys(std::size_t n) {
@@ -65,20 +80,29 @@ void walk(const StdMap& m, F&& visit) {
     visit(k, v);
 }
 
-void reserve(GoMap& m, std::size_t n) {
-  m = GoMap(n);
-}  // make(map[K]V, n)
-void insert(GoMap& m, std::uint64_t k, std::uint64_t v) {
+// make(map[K]V, n), m[k] = v, delete(m, k), the table's slots and a range loop, for both
+// models of Go's map.
+template <class Map>
+concept GoModel = std::is_same_v<Map, BucketMap> || std::is_same_v<Map, SwissMap>;
+
+template <GoModel Map>
+void reserve(Map& m, std::size_t n) {
+  m = Map(n);
+}
+template <GoModel Map>
+void insert(Map& m, std::uint64_t k, std::uint64_t v) {
   m.insert_or_assign(k, v);
 }
-void erase(GoMap& m, std::uint64_t k) {
+template <GoModel Map>
+void erase(Map& m, std::uint64_t k) {
   m.erase(k);
 }
-double table_size(const GoMap& m) {
+template <GoModel Map>
+double table_size(const Map& m) {
   return static_cast<double>(m.capacity());
 }
-template <class F>
-void walk(const GoMap& m, F&& visit) {
+template <GoModel Map, class F>
+void walk(const Map& m, F&& visit) {
   m.for_each(visit);
 }
 
@@ -107,7 +131,8 @@ void BM_MapInsert(benchmark::State& state) {
 // table size changed (after / before the erase). Built once per process and kept: Google
 // Benchmark calls a benchmark function several times per repetition to size its iteration
 // count, and rebuilding a 2^20-key map each time cost ~2 s here. It stays resident (~10 MB for
-// unordered_map, ~36 MB for GoMap) until the process exits.
+// unordered_map, ~40 MB for the bucket model: 2^18 + 2^14 buckets of 144 bytes and chains,
+// ~36 MB for the Swiss one) until the process exits.
 template <class Map>
 struct ErasedMap {
   Map map;
@@ -170,18 +195,22 @@ BENCHMARK_TEMPLATE(BM_MapInsert, StdMap, true)
     ->Name("BM_MapPresize/std-reserve")
     ->Arg(1 << 20)
     ->Arg(1 << 12);
-BENCHMARK_TEMPLATE(BM_MapInsert, GoMap, false)
-    ->Name("BM_MapPresize/go-grow")
+BENCHMARK_TEMPLATE(BM_MapInsert, BucketMap, false)
+    ->Name("BM_MapPresize/bucket-grow")
     ->Arg(1 << 20)
     ->Arg(1 << 12);
-BENCHMARK_TEMPLATE(BM_MapInsert, GoMap, true)
-    ->Name("BM_MapPresize/go-reserve")
+BENCHMARK_TEMPLATE(BM_MapInsert, BucketMap, true)
+    ->Name("BM_MapPresize/bucket-reserve")
     ->Arg(1 << 20)
     ->Arg(1 << 12);
+BENCHMARK_TEMPLATE(BM_MapInsert, SwissMap, false)->Name("BM_MapPresize/swiss-grow")->Arg(1 << 20);
+BENCHMARK_TEMPLATE(BM_MapInsert, SwissMap, true)->Name("BM_MapPresize/swiss-reserve")->Arg(1 << 20);
 BENCHMARK_TEMPLATE(BM_MapWalk, StdMap, true)->Name("BM_MapPresize/std-walk-erased");
 BENCHMARK_TEMPLATE(BM_MapWalk, StdMap, false)->Name("BM_MapPresize/std-walk-fresh");
-BENCHMARK_TEMPLATE(BM_MapWalk, GoMap, true)->Name("BM_MapPresize/go-walk-erased");
-BENCHMARK_TEMPLATE(BM_MapWalk, GoMap, false)->Name("BM_MapPresize/go-walk-fresh");
+BENCHMARK_TEMPLATE(BM_MapWalk, BucketMap, true)->Name("BM_MapPresize/bucket-walk-erased");
+BENCHMARK_TEMPLATE(BM_MapWalk, BucketMap, false)->Name("BM_MapPresize/bucket-walk-fresh");
+BENCHMARK_TEMPLATE(BM_MapWalk, SwissMap, true)->Name("BM_MapPresize/swiss-walk-erased");
+BENCHMARK_TEMPLATE(BM_MapWalk, SwissMap, false)->Name("BM_MapPresize/swiss-walk-fresh");
 
 // ---- struct-field-order ------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 // Go twin of BM_MapPresize (claims/map-presize-no-shrink.toml): Go's own map, filled with 2^20
 // (and 2^12) random uint64 keys with and without make's size hint, and walked after 99% of its
 // keys are deleted vs a fresh map of the survivors. go1.19's map is the bucket map (8-slot
-// buckets with tophash bytes, overflow chains, incremental doubling), not the Swiss table of
-// Go 1.24+ that the C++ GoMap models.
+// buckets with tophash bytes, overflow chains, incremental doubling) that the C++ bucket-*
+// variants model (GoBucketMap); the C++ swiss-* rows model Go 1.24+'s Swiss table instead.
 package twins
 
 import (
@@ -79,6 +79,8 @@ func BenchmarkMapPresize(b *testing.B) {
 	}
 	// Walk: one op = one range over the whole map. The erased map keeps its 2^B buckets
 	// (go1.19 never shrinks a map: golang/go#20135), so range visits every bucket.
+	// go tool objdump (go1.19.8): CALL runtime.mapiterinit once per walk, then per element
+	// CALL runtime.mapiternext and the key and value loaded through the iterator's pointers.
 	keys := mapKeys(mapEntries)
 	erased := make(map[uint64]uint64)
 	for i, k := range keys {

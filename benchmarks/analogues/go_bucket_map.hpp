@@ -1,0 +1,485 @@
+/// A model of Go's built-in map from Go 1.0 to Go 1.23 (runtime/map.go, map_fast64.go at go1.19).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+#include "analogues/go_map.hpp"  // MixHash: the hash both map models use
+
+namespace claimbench::go {
+
+// Mechanism, function by function as in go1.19's runtime (names in brackets):
+//  - The table is 2^B buckets [bmap] of 8 slots: 8 tophash bytes, then 8 keys, then 8 values,
+//    then an overflow pointer (144 bytes for uint64 keys and values, as in Go). The low B bits of
+//    the hash pick the bucket; its top byte, raised to at least 5, is the slot's tophash.
+//    Tophash 0 is emptyRest (this slot and every later one in the chain is empty), 1 emptyOne,
+//    2/3 evacuatedX/Y and 4 evacuatedEmpty (the slot's bucket has been moved by a grow).
+//  - make(map, hint) [makemap] picks the smallest B whose 6.5 entries per bucket hold `hint`;
+//    no hint means B = 0 with the bucket allocated by the first insert. For B >= 4 the array has
+//    2^(B-4) spare buckets after the 2^B [makeBucketArray] that chains take from before they
+//    allocate one bucket at a time [newoverflow].
+//  - An insert [mapassign_fast64] walks the bucket's chain: the first empty slot is where a new
+//    key goes, emptyRest ends the walk, a full slot compares keys. When the table is at load
+//    6.5 (count > 6.5 × 2^B) it doubles; when it has about as many overflow buckets as buckets
+//    [tooManyOverflowBuckets] it grows to the same size, to compact the chains [hashGrow]. A grow
+//    allocates the new array and nothing else: every later insert or delete first evacuates the
+//    old bucket its key hashes to and one more in order [growWork, evacuate, advanceEvacuation-
+//    Mark], rehashing each entry to pick its half (X or Y) of the doubled table. The old array
+//    and its overflow buckets are dropped when the last one is evacuated (Go leaves them to the
+//    GC; here they are freed then).
+//  - A delete [mapdelete_fast64] marks the slot emptyOne, and turns a run of empties at the end
+//    of the chain into emptyRest. Nothing ever makes the table smaller: a deleted map keeps its
+//    2^B buckets and its overflow chains.
+//  - Iteration [mapiterinit, mapiternext] starts at a random bucket and a random slot offset,
+//    and walks every bucket and every overflow bucket of its chain, testing each slot's tophash;
+//    Go's range calls mapiternext once per element, so `Iter::next` is a call too (noinline).
+//    During a grow, a bucket whose old bucket is not yet evacuated is read from the old array,
+//    keeping only the entries that will move to it.
+//
+// Simplifications, said where a reader of Go's source would look: the hash is MixHash with a
+// fixed seed, called inline (Go: aeshash with a per-map seed, reseeded when the map empties,
+// called through the map type's hasher pointer). Spare buckets
+// of arrays under 32 KiB are 2^(B-4) exactly (Go rounds the array up to its malloc size class;
+// from 32 KiB on to 8 KiB pages, as here). An iterator must not outlive a write to its map
+// (Go's iterator survives writes and grows). Keys and values must be trivially copyable.
+template <class K, class V, class Hash = MixHash>
+class GoBucketMap {
+  static_assert(std::is_trivially_copyable_v<K> && std::is_trivially_copyable_v<V>);
+
+ public:
+  static constexpr std::size_t kBucketSlots = 8;
+
+ private:
+  struct Bucket {
+    std::uint8_t tophash[kBucketSlots];
+    K keys[kBucketSlots];
+    V values[kBucketSlots];
+    Bucket* overflow;
+  };
+
+ public:
+  /// A bucket's size: Go's t.bucketsize (144 for 8-byte keys and values).
+  static constexpr std::size_t kBucketBytes = sizeof(Bucket);
+
+  /// make(map[K]V, hint).
+  explicit GoBucketMap(std::size_t hint = 0) {
+    std::uint8_t b = 0;
+    while (over_load_factor(hint, b))
+      ++b;
+    b_ = b;
+    if (b_ != 0) buckets_ = make_bucket_array(b_);
+  }
+
+  GoBucketMap(const GoBucketMap&) = delete;
+  GoBucketMap& operator=(const GoBucketMap&) = delete;
+  GoBucketMap(GoBucketMap&&) noexcept = default;
+  GoBucketMap& operator=(GoBucketMap&&) noexcept = default;
+
+  /// m[key] = value. Returns true when the key was new.
+  bool insert_or_assign(const K& key, const V& value) {
+    const std::size_t before = count_;
+    *assign(key) = value;
+    return count_ != before;
+  }
+
+  /// mapassign_fast64: the value slot for key, the key inserted if absent. A runtime call in Go
+  /// (never inlined into the caller), so a call here too.
+  [[gnu::noinline]] V* assign(const K& key) {
+    const std::uint64_t hash = hash_(key);
+    if (!buckets_) buckets_ = make_bucket_array(0);  // newobject(t.bucket)
+    for (;;) {
+      const std::size_t bucket = hash & bucket_mask(b_);
+      if (growing()) grow_work(bucket);
+      Bucket* b = &buckets_[bucket];
+      Bucket* insert_b = nullptr;
+      std::size_t insert_i = 0;
+      for (;;) {
+        bool rest_empty = false;
+        for (std::size_t i = 0; i < kBucketSlots; ++i) {
+          if (is_empty(b->tophash[i])) {
+            if (insert_b == nullptr) {
+              insert_b = b;
+              insert_i = i;
+            }
+            if (b->tophash[i] == kEmptyRest) {
+              rest_empty = true;
+              break;
+            }
+            continue;
+          }
+          if (b->keys[i] == key) return &b->values[i];
+        }
+        if (rest_empty || b->overflow == nullptr) break;
+        b = b->overflow;
+      }
+      // Absent. Start a grow at the load limit or with too many overflow buckets, unless one is
+      // under way, and start over: the key's bucket is now in the new array.
+      if (!growing() &&
+          (over_load_factor(count_ + 1, b_) || too_many_overflow_buckets(noverflow_, b_))) {
+        hash_grow();
+        continue;
+      }
+      if (insert_b == nullptr) {  // the chain is full: link a new bucket to its end
+        insert_b = new_overflow(b);
+        insert_i = 0;
+      }
+      insert_b->tophash[insert_i] = tophash(hash);
+      insert_b->keys[insert_i] = key;
+      ++count_;
+      return &insert_b->values[insert_i];
+    }
+  }
+
+  /// v, ok := m[key] (mapaccess2_fast64): a pointer to the value, or nullptr.
+  V* find(const K& key) {
+    if (count_ == 0) return nullptr;
+    Bucket* b = &buckets_[0];
+    if (b_ != 0 || growing()) {
+      const std::uint64_t hash = hash_(key);
+      std::size_t m = bucket_mask(b_);
+      b = &buckets_[hash & m];
+      if (growing()) {
+        if (!same_size_grow_) m >>= 1;  // the old array is half the size
+        Bucket* old = &old_buckets_[hash & m];
+        if (!evacuated(*old)) b = old;
+      }
+    }
+    for (; b != nullptr; b = b->overflow) {
+      for (std::size_t i = 0; i < kBucketSlots; ++i) {
+        if (b->keys[i] == key && !is_empty(b->tophash[i])) return &b->values[i];
+      }
+    }
+    return nullptr;
+  }
+
+  /// delete(m, key) (mapdelete_fast64). Returns true when the key was present.
+  bool erase(const K& key) {
+    if (count_ == 0) return false;
+    const std::uint64_t hash = hash_(key);
+    const std::size_t bucket = hash & bucket_mask(b_);
+    if (growing()) grow_work(bucket);
+    Bucket* const first = &buckets_[bucket];
+    for (Bucket* b = first; b != nullptr; b = b->overflow) {
+      for (std::size_t i = 0; i < kBucketSlots; ++i) {
+        if (b->keys[i] != key || is_empty(b->tophash[i])) continue;
+        b->values[i] = V{};  // memclrNoHeapPointers of the value
+        b->tophash[i] = kEmptyOne;
+        mark_empty_rest(first, b, i);
+        --count_;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /// A range loop's state (hiter): next() is mapiternext, one call per element.
+  class Iter {
+   public:
+    /// Advances to the next live entry; false at the end. Out of line, as Go's runtime call,
+    /// and like it working on local copies of the state, stored back once per element.
+    [[gnu::noinline]] bool next() {
+      if (map_ == nullptr) return false;
+      const GoBucketMap& h = *map_;
+      std::size_t bucket = bucket_;
+      const Bucket* b = bptr_;
+      std::size_t i = i_;
+      std::size_t check_bucket = check_bucket_;
+      for (;;) {
+        if (b == nullptr) {
+          if (bucket == start_bucket_ && wrapped_) {
+            map_ = nullptr;
+            return false;
+          }
+          check_bucket = kNoCheck;
+          b = &h.buckets_[bucket];
+          if (h.growing()) {
+            const Bucket* old = &h.old_buckets_[bucket & h.old_bucket_mask()];
+            if (!evacuated(*old)) {  // not moved yet: read it from the old array
+              b = old;
+              check_bucket = bucket;
+            }
+          }
+          if (++bucket == (std::size_t{1} << h.b_)) {
+            bucket = 0;
+            wrapped_ = true;
+          }
+          i = 0;
+        }
+        for (; i < kBucketSlots; ++i) {
+          const std::size_t slot = (i + offset_) & (kBucketSlots - 1);
+          const std::uint8_t top = b->tophash[slot];
+          if (is_empty(top) || top == kEvacuatedEmpty) continue;
+          // An old bucket of a doubling table holds the entries of two new buckets: keep the
+          // ones that move to the bucket being walked.
+          if (check_bucket != kNoCheck && !h.same_size_grow_ &&
+              (h.hash_(b->keys[slot]) & bucket_mask(h.b_)) != check_bucket) {
+            continue;
+          }
+          key_ = &b->keys[slot];
+          value_ = &b->values[slot];
+          bucket_ = bucket;
+          bptr_ = b;
+          i_ = i + 1;
+          check_bucket_ = check_bucket;
+          return true;
+        }
+        b = b->overflow;
+        i = 0;
+      }
+    }
+    const K& key() const noexcept { return *key_; }
+    const V& value() const noexcept { return *value_; }
+
+   private:
+    friend class GoBucketMap;
+    static constexpr std::size_t kNoCheck = ~std::size_t{0};
+
+    const GoBucketMap* map_ = nullptr;  // nullptr: an empty map or the end
+    const Bucket* bptr_ = nullptr;
+    const K* key_ = nullptr;
+    const V* value_ = nullptr;
+    std::size_t start_bucket_ = 0;
+    std::size_t bucket_ = 0;
+    std::size_t check_bucket_ = kNoCheck;
+    std::size_t i_ = 0;
+    std::size_t offset_ = 0;
+    bool wrapped_ = false;
+  };
+
+  /// for k, v := range m (mapiterinit): a random start bucket and slot offset, as Go's.
+  Iter iterate() const {
+    Iter it;
+    if (count_ == 0) return it;
+    it.map_ = this;
+    const std::uint64_t r = fastrand();
+    it.start_bucket_ = r & bucket_mask(b_);
+    it.offset_ = (r >> b_) & (kBucketSlots - 1);
+    it.bucket_ = it.start_bucket_;
+    return it;
+  }
+
+  /// Calls visit(key, value) for every entry, through Iter as a range loop does.
+  template <class F>
+  void for_each(F&& visit) const {
+    for (Iter it = iterate(); it.next();)
+      visit(it.key(), it.value());
+  }
+
+  std::size_t size() const noexcept { return count_; }
+  /// 2^B: the buckets the hash indexes (overflow buckets not counted), Go's table size.
+  std::size_t buckets() const noexcept { return std::size_t{1} << b_; }
+  /// Slots of the indexed buckets: 8 × 2^B.
+  std::size_t capacity() const noexcept { return buckets() * kBucketSlots; }
+  /// Overflow buckets linked into the current array's chains.
+  std::size_t overflow_buckets() const noexcept {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < buckets(); ++i) {
+      for (const Bucket* b = buckets_ ? buckets_[i].overflow : nullptr; b != nullptr;
+           b = b->overflow)
+        ++n;
+    }
+    return n;
+  }
+  /// Grows started: doublings and same-size grows.
+  std::size_t growths() const noexcept { return growths_; }
+  std::size_t same_size_growths() const noexcept { return same_size_growths_; }
+  /// True while old buckets remain to be evacuated.
+  bool growing() const noexcept { return old_buckets_ != nullptr; }
+
+ private:
+  static constexpr std::uint8_t kEmptyRest = 0;
+  static constexpr std::uint8_t kEmptyOne = 1;
+  static constexpr std::uint8_t kEvacuatedX = 2;
+  static constexpr std::uint8_t kEvacuatedEmpty = 4;
+  static constexpr std::uint8_t kMinTopHash = 5;
+  static constexpr std::size_t kPageSize = 8192;       // Go's _PageSize
+  static constexpr std::size_t kMaxSmallSize = 32768;  // Go's _MaxSmallSize
+
+  static bool is_empty(std::uint8_t top) noexcept { return top <= kEmptyOne; }
+  static bool evacuated(const Bucket& b) noexcept {
+    return b.tophash[0] > kEmptyOne && b.tophash[0] < kMinTopHash;
+  }
+  static std::uint8_t tophash(std::uint64_t hash) noexcept {
+    const auto top = static_cast<std::uint8_t>(hash >> 56);
+    return top < kMinTopHash ? static_cast<std::uint8_t>(top + kMinTopHash) : top;
+  }
+  static std::size_t bucket_mask(std::uint8_t b) noexcept { return (std::size_t{1} << b) - 1; }
+  // count > 6.5 × 2^B, and never for a map that fits one bucket.
+  static bool over_load_factor(std::size_t count, std::uint8_t b) noexcept {
+    return count > kBucketSlots && count > 13 * ((std::size_t{1} << b) / 2);
+  }
+  // About as many overflow buckets as buckets (noverflow counts up to 2^15, see incr_noverflow).
+  static bool too_many_overflow_buckets(std::uint16_t noverflow, std::uint8_t b) noexcept {
+    return noverflow >= (std::uint16_t{1} << (b > 15 ? 15 : b));
+  }
+  std::size_t old_bucket_mask() const noexcept {
+    return bucket_mask(same_size_grow_ ? b_ : static_cast<std::uint8_t>(b_ - 1));
+  }
+
+  // Go's fastrand on amd64 (wyrand), per map here instead of per M; deterministic seed.
+  std::uint32_t fastrand() const noexcept {
+    rand_ += 0xa0761d6478bd642full;
+    __extension__ using U128 = unsigned __int128;  // math.Mul64's 128-bit product
+    const U128 p = static_cast<U128>(rand_) * (rand_ ^ 0xe7037ed1a0b428dbull);
+    return static_cast<std::uint32_t>((p >> 64) ^ p);
+  }
+
+  // 2^b buckets plus, for b >= 4, 2^(b-4) spare ones for chains, zeroed (all emptyRest).
+  std::unique_ptr<Bucket[]> make_bucket_array(std::uint8_t b) {
+    const std::size_t base = std::size_t{1} << b;
+    std::size_t n = base;
+    if (b >= 4) {
+      n += base >> 4;
+      const std::size_t bytes = n * sizeof(Bucket);
+      if (bytes >= kMaxSmallSize)
+        n = (bytes + kPageSize - 1) / kPageSize * kPageSize / sizeof(Bucket);
+    }
+    auto out = std::make_unique<Bucket[]>(n);  // value-initialised: zeroed, as mallocgc's
+    next_overflow_ = n > base ? &out[base] : nullptr;
+    overflow_end_ = out.get() + n;
+    return out;
+  }
+
+  // A bucket to chain after b: a spare one of the array if left, else a new allocation, kept
+  // alive by the map's overflow list (Go's h.extra.overflow for pointer-free buckets).
+  Bucket* new_overflow(Bucket* b) {
+    Bucket* ovf;
+    if (next_overflow_ != nullptr) {
+      ovf = next_overflow_;
+      if (++next_overflow_ == overflow_end_) next_overflow_ = nullptr;
+    } else {
+      overflow_.push_back(std::make_unique<Bucket>());
+      ovf = overflow_.back().get();
+    }
+    incr_noverflow();
+    b->overflow = ovf;
+    return ovf;
+  }
+
+  // Exact up to B = 15; beyond, counted with probability 1/2^(B-15) so a uint16 still reaches
+  // "as many overflow buckets as buckets" at about the right point.
+  void incr_noverflow() noexcept {
+    if (b_ < 16) {
+      ++noverflow_;
+      return;
+    }
+    const std::uint32_t mask = (std::uint32_t{1} << (b_ - 15)) - 1;
+    if ((fastrand() & mask) == 0) ++noverflow_;
+  }
+
+  // Allocate the new array; the entries move later, a couple of buckets per write.
+  void hash_grow() {
+    const bool bigger = over_load_factor(count_ + 1, b_);
+    same_size_grow_ = !bigger;
+    old_buckets_ = std::move(buckets_);
+    old_overflow_ = std::move(overflow_);
+    overflow_.clear();
+    b_ = static_cast<std::uint8_t>(b_ + (bigger ? 1 : 0));
+    buckets_ = make_bucket_array(b_);
+    nevacuate_ = 0;
+    noverflow_ = 0;
+    ++growths_;
+    if (!bigger) ++same_size_growths_;
+  }
+
+  void grow_work(std::size_t bucket) {
+    evacuate(bucket & old_bucket_mask());  // the old bucket the caller is about to use
+    if (growing()) evacuate(nevacuate_);   // and one more, so the grow finishes
+  }
+
+  // Move old bucket `oldbucket` and its chain into the new array: to the same index (X) or, in
+  // a doubling, to index + old size (Y) when the hash's new bit is set.
+  void evacuate(std::size_t oldbucket) {
+    Bucket* b = &old_buckets_[oldbucket];
+    const std::size_t newbit = std::size_t{1} << (same_size_grow_ ? b_ : b_ - 1);
+    if (!evacuated(*b)) {
+      struct Dst {
+        Bucket* b;
+        std::size_t i;
+      };
+      Dst xy[2] = {{&buckets_[oldbucket], 0}, {nullptr, 0}};
+      if (!same_size_grow_) xy[1].b = &buckets_[oldbucket + newbit];
+      for (; b != nullptr; b = b->overflow) {
+        for (std::size_t i = 0; i < kBucketSlots; ++i) {
+          const std::uint8_t top = b->tophash[i];
+          if (is_empty(top)) {
+            b->tophash[i] = kEvacuatedEmpty;
+            continue;
+          }
+          std::size_t use_y = 0;
+          if (!same_size_grow_ && (hash_(b->keys[i]) & newbit) != 0) use_y = 1;
+          b->tophash[i] = static_cast<std::uint8_t>(kEvacuatedX + use_y);
+          Dst& dst = xy[use_y];
+          if (dst.i == kBucketSlots) {
+            dst.b = new_overflow(dst.b);
+            dst.i = 0;
+          }
+          dst.b->tophash[dst.i] = top;
+          dst.b->keys[dst.i] = b->keys[i];
+          dst.b->values[dst.i] = b->values[i];
+          ++dst.i;
+        }
+      }
+    }
+    if (oldbucket == nevacuate_) advance_evacuation_mark(newbit);
+  }
+
+  void advance_evacuation_mark(std::size_t newbit) {
+    ++nevacuate_;
+    // Skip buckets already evacuated by writes to them, at most 1024 at a time (Go's bound).
+    const std::size_t stop = std::min(nevacuate_ + 1024, newbit);
+    while (nevacuate_ != stop && evacuated(old_buckets_[nevacuate_]))
+      ++nevacuate_;
+    if (nevacuate_ == newbit) {  // done: drop the old array and its overflow buckets
+      old_buckets_.reset();
+      old_overflow_.clear();
+      same_size_grow_ = false;
+    }
+  }
+
+  // After slot i of bucket b (in the chain from `first`) was emptied: if nothing full follows
+  // it in the chain, it and the empties before it become emptyRest, so inserts and deletes stop
+  // there.
+  static void mark_empty_rest(Bucket* first, Bucket* b, std::size_t i) noexcept {
+    if (i == kBucketSlots - 1) {
+      if (b->overflow != nullptr && b->overflow->tophash[0] != kEmptyRest) return;
+    } else if (b->tophash[i + 1] != kEmptyRest) {
+      return;
+    }
+    for (;;) {
+      b->tophash[i] = kEmptyRest;
+      if (i == 0) {
+        if (b == first) return;
+        Bucket* c = b;  // the bucket before b in the chain; continue at its last slot
+        for (b = first; b->overflow != c; b = b->overflow) {
+        }
+        i = kBucketSlots - 1;
+      } else {
+        --i;
+      }
+      if (b->tophash[i] != kEmptyOne) return;
+    }
+  }
+
+  std::unique_ptr<Bucket[]> buckets_;                  // 2^B indexed buckets, then the spare ones
+  std::unique_ptr<Bucket[]> old_buckets_;              // while growing: the array being evacuated
+  std::vector<std::unique_ptr<Bucket>> overflow_;      // allocated chain buckets of buckets_
+  std::vector<std::unique_ptr<Bucket>> old_overflow_;  // and of old_buckets_
+  Bucket* next_overflow_ = nullptr;                    // the next spare bucket of buckets_, if any
+  Bucket* overflow_end_ = nullptr;
+  std::size_t count_ = 0;
+  std::size_t nevacuate_ = 0;  // old buckets below this are evacuated
+  std::size_t growths_ = 0;
+  std::size_t same_size_growths_ = 0;
+  mutable std::uint64_t rand_ = 0x9e3779b97f4a7c15ull;  // fastrand state: iteration start too
+  std::uint16_t noverflow_ = 0;                         // approximate overflow buckets of buckets_
+  std::uint8_t b_ = 0;                                  // log2 of the indexed buckets
+  bool same_size_grow_ = false;
+  [[no_unique_address]] Hash hash_;
+};
+
+}  // namespace claimbench::go
