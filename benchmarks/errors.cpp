@@ -3,8 +3,9 @@
 //
 // BM_Errors: a call three functions deep (top -> mid -> leaf, each noipa so the calls and the
 // propagation stay as written) whose leaf "parses" its input and fails on a negative one. The
-// failure travels back as a thrown exception caught in the benchmark loop (the model of
-// panic + recover at a boundary), as std::expected<int, Errc> checked and returned at every
+// failure travels back as a thrown exception caught in the benchmark loop (the C++ reference),
+// as a Go panic recovered at a boundary (a model of Go's runtime, analogues/go_panic.hpp: a
+// defer record, the stack walked with the unwinder, longjmp back), as std::expected<int, Errc> checked and returned at every
 // level (Go's `if err != nil { return err }`, with a sentinel error that does not allocate), as
 // an error code with an out parameter, and as std::expected<int, std::string> whose message is
 // built at the failure (one heap allocation, the model of errors.New / fmt.Errorf at the call
@@ -23,7 +24,13 @@
 //    RAX: std::expected<int, Errc> comes back in one register) and branch; the throw levels have
 //    no test at all. leaf_throw's failing arm is in .cold: __cxa_allocate_exception(4) then
 //    __cxa_throw; the catch is a landing pad in the benchmark's .cold part (__cxa_begin_catch,
-//    read the code, __cxa_end_catch). leaf_message builds its 27-byte string with operator new
+//    read the code, __cxa_end_catch). panic: the loop calls call_panic 16 times; call_panic
+//    stores the record (closure pointer, bits byte, its CFA), links it through %fs, calls
+//    _setjmp, calls top_panic, unlinks, tests the bits byte and calls the closure indirectly
+//    (`call *0x20(%rsp)`: the pointer is reloaded after top_panic, not devirtualised), which
+//    calls go_recover. leaf_panic's failing arm builds the box in registers (kGoTypeOf<long>,
+//    &kStaticUint64s[22]: no allocation), calls run_defers, then `call longjmp` (not folded:
+//    the jump is the only way out). leaf_message builds its 27-byte string with operator new
 //    (counted: 1 alloc per failing call); mid/top move it without allocating.
 //  - BM_Reflection direct: `add (%rax),%rdx; add $0x38,%rax` per struct (the 56-byte stride),
 //    scalar, not unrolled. cached: per struct one `call value_int` (movzbl kind, add offset,
