@@ -3,13 +3,13 @@
 //
 // BM_Errors: a call three functions deep (top -> mid -> leaf, each noipa so the calls and the
 // propagation stay as written) whose leaf "parses" its input and fails on a negative one. The
-// failure travels back as a thrown exception caught in the benchmark loop (the C++ reference),
-// as a Go panic recovered at a boundary (a model of Go's runtime, analogues/go_panic.hpp: a
-// defer record, the stack walked with the unwinder, longjmp back), as std::expected<int, Errc>
-// checked and returned at every level (Go's `if err != nil { return err }`, with a sentinel
-// error that does not allocate), as an error code with an out parameter, and as std::expected<int, std::string> whose message is
-// built at the failure (one heap allocation, the model of errors.New / fmt.Errorf at the call
-// site). Happy path: every input valid; failing path: every input fails at the leaf.
+// failure travels back as a thrown exception caught in the benchmark loop (the C++ reference), as a
+// Go panic recovered at a boundary (a model of Go's runtime, analogues/go_panic.hpp: a defer
+// record, the stack walked with the unwinder, longjmp back), as std::expected<int, Errc> checked
+// and returned at every level (Go's `if err != nil { return err }`, with a sentinel error that does
+// not allocate), as an error code with an out parameter, and as std::expected<int, std::string>
+// whose message is built at the failure (one heap allocation, the model of errors.New / fmt.Errorf
+// at the call site). Happy path: every input valid; failing path: every input fails at the leaf.
 //
 // BM_Reflection: read one int64 field ("Updated", the 7th of 8) from each of 256 structs,
 // directly (a load at a fixed offset), through a field descriptor found once and reused (the
