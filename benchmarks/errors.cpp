@@ -3,12 +3,13 @@
 //
 // BM_Errors: a call three functions deep (top -> mid -> leaf, each noipa so the calls and the
 // propagation stay as written) whose leaf "parses" its input and fails on a negative one. The
-// failure travels back as a thrown exception caught in the benchmark loop (the model of
-// panic + recover at a boundary), as std::expected<int, Errc> checked and returned at every
-// level (Go's `if err != nil { return err }`, with a sentinel error that does not allocate), as
-// an error code with an out parameter, and as std::expected<int, std::string> whose message is
-// built at the failure (one heap allocation, the model of errors.New / fmt.Errorf at the call
-// site). Happy path: every input valid; failing path: every input fails at the leaf.
+// failure travels back as a thrown exception caught in the benchmark loop (the C++ reference), as a
+// Go panic recovered at a boundary (a model of Go's runtime, analogues/go_panic.hpp: a defer
+// record, the stack walked with the unwinder, longjmp back), as std::expected<int, Errc> checked
+// and returned at every level (Go's `if err != nil { return err }`, with a sentinel error that does
+// not allocate), as an error code with an out parameter, and as std::expected<int, std::string>
+// whose message is built at the failure (one heap allocation, the model of errors.New / fmt.Errorf
+// at the call site). Happy path: every input valid; failing path: every input fails at the leaf.
 //
 // BM_Reflection: read one int64 field ("Updated", the 7th of 8) from each of 256 structs,
 // directly (a load at a fixed offset), through the model of reflect with the field index found
@@ -26,7 +27,13 @@
 //    RAX: std::expected<int, Errc> comes back in one register) and branch; the throw levels have
 //    no test at all. leaf_throw's failing arm is in .cold: __cxa_allocate_exception(4) then
 //    __cxa_throw; the catch is a landing pad in the benchmark's .cold part (__cxa_begin_catch,
-//    read the code, __cxa_end_catch). leaf_message builds its 27-byte string with operator new
+//    read the code, __cxa_end_catch). panic: the loop calls call_panic 16 times; call_panic
+//    stores the record (closure pointer, bits byte, its CFA), links it through %fs, calls
+//    _setjmp, calls top_panic, unlinks, tests the bits byte and calls the closure indirectly
+//    (`call *0x20(%rsp)`: the pointer is reloaded after top_panic, not devirtualised), which
+//    calls go_recover. leaf_panic's failing arm builds the box in registers (kGoTypeOf<long>,
+//    &kStaticUint64s[22]: no allocation), calls run_defers, then `call longjmp` (not folded:
+//    the jump is the only way out). leaf_message builds its 27-byte string with operator new
 //    (counted: 1 alloc per failing call); mid/top move it without allocating.
 //  - BM_Reflection direct: `add (%rax),%rdx; add $0x38,%rax` per struct (the 56-byte stride),
 //    scalar, not unrolled. cached, per struct: the inlined ValueOf (`cmpb $0x0,dummy`, the
@@ -42,6 +49,7 @@
 //    `call operator delete[]` when the StructField dies. Nothing hoisted: every call is noipa
 //    (Go does not inline them either) and the loop has 256 of each.
 #include <array>
+#include <csetjmp>
 #include <cstddef>
 #include <cstdint>
 #include <expected>
@@ -50,11 +58,15 @@
 #include <utility>
 #include <vector>
 
+#include "analogues/go_any.hpp"
+#include "analogues/go_panic.hpp"
 #include "analogues/reflect.hpp"
 #include "claimbench/measure/bench.hpp"
 #include "codegen.hpp"
 
 namespace {
+
+namespace go = claimbench::go;
 
 // ---- BM_Errors -------------------------------------------------------------------------------
 
@@ -136,49 +148,47 @@ CB_NOIPA MessageResult top_message(int x) {
   return *r + 1;
 }
 
-// Go's recover boundary (the Go twin's callPanic, the seeds' pattern): a Go program can turn a
-// panic into a value only inside a deferred closure that calls recover(), so every protected
-// call pays for the defer even when nothing panics. go1.19 open-codes that defer: callPanic is
-// never inlined (a function with a defer is not), it stores the closure in a stack slot and sets
-// a deferBits byte on entry, and at the return calls the closure, which calls
-// runtime.gorecover (reads gp._panic: nil on the happy path). Go here: throw/happy 14.7 ns
-// against expected/happy 6.4 ns (2.3x). The model: call_panic is noipa; a guard object's
-// destructor (run on every exit) calls the deferred function through a pointer the compiler
-// cannot see through, which calls the noipa go_recover reading a thread_local "panicking"
-// record. Three real calls per protected call, as in Go. On the fail path the throw is caught,
-// its value parked in the record, and the deferred call recovers it, as gopanic runs the defer.
-// Disassembly (g++ 12 -O3): the loop calls call_panic 16 times; call_panic stores r and the
-// function pointer on its stack, calls top_throw, then `call *%rax` (deferred_recover), which
-// calls go_recover (a %fs:-relative load and store); the catch is a landing pad in .cold.
-thread_local int t_panic_code = 0;  // gp._panic: 0 = not panicking
-
-CB_NOIPA int go_recover() {  // runtime.gorecover: the panic value, and the panic stops
-  return std::exchange(t_panic_code, 0);
+// panic/recover, modelled on Go's mechanism (analogues/go_panic.hpp) rather than on C++'s
+// exceptions: the leaf boxes its value and panics, the panic walks the stack with the unwinder
+// to the frame that holds the recover boundary, runs its deferred closure (which recovers) and
+// jumps back into that frame with longjmp. The frames in between are skipped without running
+// anything: leaf, mid and top hold only ints (nothing to destroy; Go would run their defers,
+// and they have none), and go_panic destroys its box and record before it jumps.
+CB_NOIPA int leaf_panic(int x) {
+  // Go: panic(parseError{22}): an 8-byte pointer-free value below 256 boxes through
+  // convT64 into staticuint64s, no allocation; GoAny applies the same rule to the int64.
+  if (x < 0) go::go_panic(std::int64_t{kFailCode});
+  return x * 3 + 1;
 }
-CB_NOIPA void deferred_recover(int* r) {  // func() { if e := recover(); e != nil { r = ... } }
-  if (const int code = go_recover(); code != 0) *r = -code;
+CB_NOIPA int mid_panic(int x) {
+  return leaf_panic(x) + 1;
 }
-using Deferred = void (*)(int*);
-struct DeferGuard {  // the open-coded defer: the deferred call runs on every way out
-  Deferred fn;
-  int* result;
-  DeferGuard(Deferred f, int* r) : fn(f), result(r) {}
-  DeferGuard(const DeferGuard&) = delete;
-  DeferGuard& operator=(const DeferGuard&) = delete;
-  ~DeferGuard() { fn(result); }
-};
+CB_NOIPA int top_panic(int x) {
+  return mid_panic(x) + 1;
+}
 
+// func() { if e := recover(); e != nil { r = -e.(parseError).code } }: called through the
+// record's pointer on every way out, as go1.19 calls an open-coded defer's closure.
+CB_NOIPA void deferred_recover(go::Defer& d) {
+  const go::GoAny e = go::go_recover();
+  if (std::int64_t code = 0; e.as(code))
+    *static_cast<volatile int*>(d.env) = -static_cast<int>(code);
+}
+
+// The Go twin's callPanic, the seeds' pattern: a protected call pays for its recover boundary
+// even when nothing panics (Go twin: 14.7 ns against 6.4 for the error-value call). Happy path
+// here: link the record (defer_push), record the resume point (setjmp: ~3 ns, Go's is static
+// funcdata plus the sp its walk finds), call, then deferreturn calls the closure, which calls
+// go_recover (nil). After a recovery setjmp returns 1: the panic has run the closure and
+// unlinked the record, so nothing reads d again (its fields changed after setjmp), and r is
+// volatile (the closure writes it between setjmp and longjmp).
 CB_NOIPA int call_panic(int x) {
-  int r = 0;
-  {
-    Deferred fn = &deferred_recover;
-    benchmark::DoNotOptimize(fn);  // a closure value: called indirectly, as Go calls it
-    const DeferGuard guard{fn, &r};
-    try {
-      r = top_throw(x);
-    } catch (const ParseError& e) {
-      t_panic_code = e.code;  // gopanic: the value is recorded, then the defers run
-    }
+  volatile int r = 0;  // Go's named result, in memory: the closure captures it
+  go::Defer d;
+  go::defer_push(d, &deferred_recover, &r, __builtin_dwarf_cfa());
+  if (setjmp(d.resume) == 0) {
+    r = top_panic(x);
+    go::deferreturn(d);
   }
   return r;
 }
