@@ -33,6 +33,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <latch>
+#include <memory>
 #include <new>
 #include <string>
 #include <string_view>
@@ -40,6 +41,8 @@
 #include <thread>
 #include <vector>
 
+#include "analogues/channel.hpp"
+#include "analogues/go_proc.hpp"
 #include "claimbench/error.hpp"
 #include "claimbench/measure/bench.hpp"
 #include "claimbench/measure/run_config.hpp"
@@ -49,6 +52,21 @@ namespace {
 namespace ctx = boost::context;
 
 using claimbench::placement_pus;
+using claimbench::go::Channel;
+using claimbench::go::GoProc;
+using claimbench::go::WaitPolicy;
+
+// The benchmark loop's own goroutine runs BenchThread's bookkeeping (timers, counter reads):
+// it gets a large stack (256 KiB, as go_sched.hpp gives its goroutines).
+constexpr std::size_t kMainGoroutineStackBytes = 256 * 1024;
+
+// The twins run in a Go test binary, whose P always holds a pending timer: testing's
+// -test.timeout alarm (time.AfterFunc, 10 minutes). With it, every schedule() reads the clock
+// (go_proc.hpp: checkTimers). The C++ P gets the same alarm, never due within a benchmark.
+void start_test_alarm(GoProc& p) {
+  constexpr std::int64_t kTenMinutesNs = 600'000'000'000;
+  p.start_timer(GoProc::nanotime() + kTenMinutesNs, [] {});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
@@ -257,12 +275,47 @@ void BM_Switch_FiberScheduler(benchmark::State& state) {
   if (!fair) state.SkipWithError("the run queue did not alternate the goroutines");
 }
 
+// Go's own switch, as the twin measures it (BenchmarkSwitch/goroutine): two goroutines of one P
+// ping-pong a token over two unbuffered channels. Each hand-off is a channel operation that
+// finds its peer parked (lock, take the waiter, copy the value, goready: runqput into runnext)
+// and one that parks (enqueue a waiter, gopark: switch to g0, schedule() takes runnext, gogo).
+// Here the same steps, through the project's models of both: Channel with WaitPolicy::goroutine
+// (channel.hpp) and GoProc (go_proc.hpp, one P with the test alarm pending, so each schedule()
+// reads the clock as Go's does). One op is one switch; a round trip is two.
+void BM_Switch_Goroutine(benchmark::State& state) {
+  claimbench::BenchThread thread(state, 2);
+  bind_context_switch_symbols();
+  Channel<std::int64_t> ping(0, WaitPolicy::goroutine);
+  Channel<std::int64_t> pong(0, WaitPolicy::goroutine);
+  std::int64_t v = 0;
+  GoProc p;
+  start_test_alarm(p);
+  p.go([&] {  // the partner, started first as `go partner()` before the loop
+    while (auto x = ping.recv())
+      pong.send(*x + 1);
+  });
+  p.go(
+      [&] {
+        for (auto _ : thread) {
+          ping.send(v);
+          v = *pong.recv();
+        }
+        ping.close();
+      },
+      kMainGoroutineStackBytes);
+  p.run();
+  benchmark::DoNotOptimize(p.tracked_runnable_ns());
+  if (v != static_cast<std::int64_t>(state.iterations()))
+    state.SkipWithError("the token did not make every round trip");
+}
+
 BENCHMARK_CAPTURE(BM_Switch_Thread, same_pu, true)->Name("BM_Switch/thread-same-pu")->UseRealTime();
 BENCHMARK_CAPTURE(BM_Switch_Thread, two_pus, false)
     ->Name("BM_Switch/thread-two-pus")
     ->UseRealTime();
 BENCHMARK(BM_Switch_Fiber)->Name("BM_Switch/fiber")->UseRealTime();
 BENCHMARK(BM_Switch_FiberScheduler)->Name("BM_Switch/fiber-g0")->UseRealTime();
+BENCHMARK(BM_Switch_Goroutine)->Name("BM_Switch/goroutine")->UseRealTime();
 
 // ---------------------------------------------------------------------------------------------
 // BM_Spawn: start a unit of execution, let it run a trivial body, and wait for its end.
@@ -297,8 +350,49 @@ void BM_Spawn_Fiber(benchmark::State& state) {
     state.SkipWithError("a child fiber did not run");
 }
 
+// Go's `go f()` as the twin writes it (BenchmarkSpawn/goroutine: `go func(i int) { done <- i }(i)`
+// then `<-done`), on GoProc (go_proc.hpp, one P with the test alarm pending): newproc takes a dead G and its
+// 2 KiB stack from the P's free list and puts it in runnext; the parent's receive parks it
+// (gopark, schedule() runs the child from runnext); the child's send finds the parent waiting
+// and readies it; the child returns (goexit0: gfput) and the parent runs. The go statement's
+// closure escapes to the heap in Go (the twin reports 2 allocs, 40 B per op: the func value
+// capturing `done` and the wrapper capturing the argument); here one heap cell holds both, freed
+// when the child is done (Go's GC frees them later). One op is one spawn, run and finish.
+void BM_Spawn_Goroutine(benchmark::State& state) {
+  claimbench::BenchThread thread(state, 1);
+  bind_context_switch_symbols();
+  struct Closure {
+    Channel<std::uint64_t>* done;
+    std::uint64_t i;
+  };
+  Channel<std::uint64_t> done(0, WaitPolicy::goroutine);
+  std::uint64_t sum = 0;
+  std::uint64_t spawned = 0;
+  GoProc p;
+  start_test_alarm(p);
+  p.go(
+      [&] {
+        for (auto _ : thread) {
+          p.go([closure = std::make_unique<Closure>(Closure{&done, spawned})] {
+            closure->done->send(closure->i);
+          });
+          sum += *done.recv();
+          ++spawned;
+        }
+      },
+      kMainGoroutineStackBytes);
+  p.run();
+  benchmark::DoNotOptimize(p.tracked_runnable_ns());
+  const std::uint64_t n = spawned;
+  if (n != static_cast<std::uint64_t>(state.iterations()) || sum != n * (n - 1) / 2)
+    state.SkipWithError("a child goroutine did not run");
+  else if (n > 0 && p.gs_created() > 2)  // the main G and one recycled child
+    state.SkipWithError("newproc did not reuse the dead G and its stack");
+}
+
 BENCHMARK(BM_Spawn_Thread)->Name("BM_Spawn/thread")->UseRealTime();
 BENCHMARK(BM_Spawn_Fiber)->Name("BM_Spawn/fiber")->UseRealTime();
+BENCHMARK(BM_Spawn_Goroutine)->Name("BM_Spawn/goroutine")->UseRealTime();
 
 // ---------------------------------------------------------------------------------------------
 // BM_IdleMemory: what a parked unit costs in memory, resident and reserved.

@@ -107,32 +107,39 @@ func BenchmarkSpawn(b *testing.B) {
 	})
 }
 
-// statm returns the process's size and resident set in bytes (/proc/self/statm).
-func statm(b *testing.B) (vm, rss float64) {
+// residentBytes returns the process's resident set in bytes (/proc/self/statm).
+func residentBytes(b *testing.B) float64 {
 	raw, err := os.ReadFile("/proc/self/statm")
 	if err != nil {
 		b.Fatal(err)
 	}
 	f := strings.Fields(string(raw))
-	page := float64(os.Getpagesize())
-	v, _ := strconv.ParseFloat(f[0], 64)
 	r, _ := strconv.ParseFloat(f[1], 64)
-	return v * page, r * page
+	return r * float64(os.Getpagesize())
 }
 
 const gtIdleUnits = 2000
 
 // BenchmarkIdleMemory: one op = park 2,000 units (each touches 256 bytes of locals and blocks on
-// a channel), measure, release. rss_bytes / vm_bytes per unit = (with units parked) minus
-// (after they exited, two GCs and debug.FreeOSMemory returned their memory: the GC's
-// markrootFreeGStacks frees dead goroutines' stacks, an exited locked thread is gone). The g
-// structs (~400 B each) are never freed by Go, so rss_bytes slightly undercounts goroutines.
-// thread-locked units hold an OS thread each; Go creates its threads itself (clone with a
-// 16 KiB g0 stack from the Go heap, not glibc's 8 MiB pthread stack). -test.cpu 1.
+// a channel), measure, release. rss_bytes per unit = (with units parked) minus (after they
+// exited, two GCs and debug.FreeOSMemory returned their memory: the GC's markrootFreeGStacks
+// frees dead goroutines' stacks, an exited locked thread is gone). The g structs (~400 B each)
+// are never freed by Go, so rss_bytes slightly undercounts goroutines.
+// vm_bytes per unit = the stack memory Go sets aside for the unit (MemStats.StackInuse, parked
+// minus before). Go's stacks, its threads' included, are carved from address space the heap
+// has already mapped, which it never unmaps: statm's size moves only when a new span has to be
+// mapped (~35 KB per thread the first time 2,000 threads start, then 0), and "parked minus
+// after" is 0 by construction, so neither measures what a unit reserves.
+// thread-locked units hold an OS thread each; in a non-cgo binary Go creates its threads itself:
+// clone onto a g0 stack of 8 KiB (proc.go allocm: malg(8192)) plus a 32 KiB signal stack
+// (os_linux.go mpreinit: malg(32 * 1024)), both from the Go heap, not glibc's 8 MiB pthread
+// stack (with cgo, pthread_create makes the thread and its default stack). -test.cpu 1.
 func BenchmarkIdleMemory(b *testing.B) {
 	run := func(b *testing.B, locked bool) {
 		var rss, vm float64
+		var before, during runtime.MemStats
 		for i := 0; i < b.N; i++ {
+			runtime.ReadMemStats(&before)
 			var parked sync.WaitGroup
 			release := make(chan struct{})
 			parked.Add(gtIdleUnits)
@@ -149,14 +156,15 @@ func BenchmarkIdleMemory(b *testing.B) {
 				}(u)
 			}
 			parked.Wait()
-			vmParked, rssParked := statm(b)
+			runtime.ReadMemStats(&during)
+			rssParked := residentBytes(b)
 			close(release)
 			runtime.GC()
 			runtime.GC()
 			debug.FreeOSMemory()
-			vmAfter, rssAfter := statm(b)
+			rssAfter := residentBytes(b)
 			rss += (rssParked - rssAfter) / gtIdleUnits
-			vm += (vmParked - vmAfter) / gtIdleUnits
+			vm += float64(during.StackInuse-before.StackInuse) / gtIdleUnits
 		}
 		b.ReportMetric(rss/float64(b.N), "rss_bytes")
 		b.ReportMetric(vm/float64(b.N), "vm_bytes")
