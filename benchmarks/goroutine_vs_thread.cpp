@@ -1,10 +1,15 @@
-// OS threads vs user-space fibers: claims/goroutine-vs-thread.toml (BM_Switch, BM_Spawn,
+// OS threads vs goroutines: claims/goroutine-vs-thread.toml (BM_Switch, BM_Spawn,
 // BM_IdleMemory).
 //
-// Go multiplexes goroutines onto OS threads in user space; the nearest C++ counterpart is a
-// Boost.Context fiber: a stack of its own and a register-saving jump, no kernel involved. The
-// thread side uses the cheapest OS hand-off there is (a bare futex, no mutex, no spinning), so
-// the thread/fiber ratios are, if anything, on the low side.
+// Go multiplexes goroutines onto OS threads in user space. The goroutine variants the checks
+// use run the twins' own programs on GoProc (analogues/go_proc.hpp), a model of one Go 1.19 P
+// whose goroutines are Boost.Context fibers: a channel ping-pong (BM_Switch/goroutine) and
+// `go f()` + a channel receive (BM_Spawn/goroutine), with newproc's G free list, runnext, and
+// the clock reads schedule() makes. A bare fiber jump (BM_Switch/fiber), a yield through a
+// scheduler loop (fiber-g0) and a malloc'd fiber run once (BM_Spawn/fiber) stay as references:
+// measured against the twins they were 5-10× below Go's switch and 2-5× below its spawn, which
+// is why the checks moved off them. The thread side uses the cheapest OS hand-off there is (a
+// bare futex, no mutex, no spinning), so the thread/goroutine ratios are, if anything, low.
 //
 // Disassembly (objdump -d --no-show-raw-insn build/release/bench | c++filt, g++ 12 -O3, x86-64),
 // checked for each hot loop:
@@ -13,6 +18,17 @@
 //    reload of `stop` from memory, `je` back: one real jump each way per iteration.
 //  - BM_Switch/fiber-g0: per step, index `and $3` into the ring, take the handle (store 0),
 //    `call jump_fcontext@plt`, store the returned handle at the tail: the queue work is done.
+//  - BM_Switch/goroutine: the main goroutine's loop (fiber_entry<...BM_Switch_Goroutine...
+//    lambda#2>) calls Channel<long>::send out of line and inlines pong.recv: the SpinParkMutex
+//    `lock cmpxchg`, the sender-queue test, the waiter enqueue, the unlock's `lock subl` and
+//    the park (a `call *%rax` into GoProc, or inlined: the tracking test, clock_gettime on the
+//    tracked path, `call jump_fcontext@plt`). GoProc::run calls
+//    clock_gettime@plt before each pick (checkTimers with the alarm pending), a second one on
+//    the tracked path, and jump_fcontext to resume: nothing hoisted out of the loop.
+//  - BM_Spawn/goroutine: per iteration `operator new` (the closure), make_fcontext and the
+//    set-up jump_fcontext on the recycled stack (no stack allocation after the first), the
+//    inlined recv (`lock cmpxchg`, park); the child's fiber calls Channel::send, and at its end
+//    ontop_fcontext back to g0, `operator delete` of the closure.
 //  - BM_Spawn/thread: the child's _M_run is `addq $1,(%rax)`; the loop calls
 //    std::thread::_M_start_thread and join each iteration. BM_Spawn/fiber: malloc, canary store,
 //    make_fcontext, jump_fcontext, then fiber_exit frees through MallocStack::deallocate.
@@ -351,13 +367,15 @@ void BM_Spawn_Fiber(benchmark::State& state) {
 }
 
 // Go's `go f()` as the twin writes it (BenchmarkSpawn/goroutine: `go func(i int) { done <- i }(i)`
-// then `<-done`), on GoProc (go_proc.hpp, one P with the test alarm pending): newproc takes a dead G and its
-// 2 KiB stack from the P's free list and puts it in runnext; the parent's receive parks it
-// (gopark, schedule() runs the child from runnext); the child's send finds the parent waiting
-// and readies it; the child returns (goexit0: gfput) and the parent runs. The go statement's
-// closure escapes to the heap in Go (the twin reports 2 allocs, 40 B per op: the func value
-// capturing `done` and the wrapper capturing the argument); here one heap cell holds both, freed
-// when the child is done (Go's GC frees them later). One op is one spawn, run and finish.
+// then `<-done`), on GoProc (go_proc.hpp, one P with the test alarm pending): newproc takes a
+// dead G and its 2 KiB stack from the P's free list and puts it in runnext; the parent's
+// receive parks it (gopark, schedule() runs the child from runnext); the child's send finds the
+// parent waiting and readies it; the child returns (goexit0: gfput) and the parent runs. The go
+// statement's closure escapes to the heap in Go (the twin reports 2 allocs, 40 B per op: the
+// func value capturing `done` and the wrapper capturing the argument); here one heap cell holds
+// both, freed when the child is done (Go's GC frees them later). Boost.Context adds one jump
+// pair per spawn that Go does not make (a new fiber jumps in once to set up its record). One op
+// is one spawn, run and finish.
 void BM_Spawn_Goroutine(benchmark::State& state) {
   claimbench::BenchThread thread(state, 1);
   bind_context_switch_symbols();

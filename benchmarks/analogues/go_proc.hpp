@@ -86,16 +86,16 @@ class GoProc final : public GoroutineScheduler {
     boost::context::stack_context sc;
     sc.size = g->stack_size;
     sc.sp = g->stack.get() + g->stack_size;
-    g->self = boost::context::fiber{
-        std::allocator_arg, boost::context::preallocated(sc.sp, sc.size, sc), KeepStack{},
-        [g, fn = std::move(f)](boost::context::fiber&& g0) mutable {
-          g->p->entered_goroutine(g);
-          g->g0 = std::move(g0);
-          fn();
-          g->finished = true;  // goexit1
-          g->p->leaving_to_g0(g, /*dying=*/true);
-          return std::move(g->g0);
-        }};
+    g->self = boost::context::fiber{std::allocator_arg,
+                                    boost::context::preallocated(sc.sp, sc.size, sc), KeepStack{},
+                                    [g, fn = std::move(f)](boost::context::fiber&& g0) mutable {
+                                      g->p->entered_goroutine(g);
+                                      g->g0 = std::move(g0);
+                                      fn();
+                                      g->finished = true;  // goexit1
+                                      g->p->leaving_to_g0(g, /*dying=*/true);
+                                      return std::move(g->g0);
+                                    }};
     ++live_;
     if (runnext_ != nullptr) runq_.push_back(runnext_);  // runqput(pp, newg, next=true)
     runnext_ = g;
@@ -156,10 +156,14 @@ class GoProc final : public GoroutineScheduler {
   }
 
   // Nanoseconds tracked Gs spent runnable (sched.timeToRun): read so the reads are not dead.
-  std::int64_t tracked_runnable_ns() const noexcept { return runnable_ns_; }
+  std::int64_t tracked_runnable_ns() const noexcept {
+    return runnable_ns_;
+  }
 
   // Gs created so far (malg calls): a steady spawn loop stops adding to it.
-  std::size_t gs_created() const noexcept { return all_.size(); }
+  std::size_t gs_created() const noexcept {
+    return all_.size();
+  }
 
  private:
   static constexpr std::uint64_t kCanary = 0x5ca1ab1e0ddba115ull;
@@ -168,8 +172,8 @@ class GoProc final : public GoroutineScheduler {
   struct G {
     // Declared first, destroyed last: a parked fiber is unwound on this stack when destroyed.
     std::unique_ptr<unsigned char[]> stack;  // kept across reuse, as gfput keeps g.stack
-    boost::context::fiber self;  // suspended context (empty while it runs or when dead)
-    boost::context::fiber g0;    // the scheduler's context, while it runs
+    boost::context::fiber self;              // suspended context (empty while it runs or when dead)
+    boost::context::fiber g0;                // the scheduler's context, while it runs
     GoProc* p = nullptr;
     std::size_t stack_size = 0;
     bool finished = false;

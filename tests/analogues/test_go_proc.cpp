@@ -50,8 +50,8 @@ TEST_CASE("go_proc: go() from a goroutine runs the child when the parent parks",
   p.run();
   // The child's send finds the parent waiting and readies it into runnext, but the child keeps
   // its thread until it returns (no preemption), as in Go.
-  CHECK(trace == std::vector<std::string>{"parent receives", "child runs", "child returns",
-                                          "parent got 7"});
+  CHECK(trace ==
+        std::vector<std::string>{"parent receives", "child runs", "child returns", "parent got 7"});
 }
 
 TEST_CASE("go_proc: a dead G and its stack are reused by the next go()", "[analogues][go_proc]") {
