@@ -1,10 +1,15 @@
-// OS threads vs user-space fibers: claims/goroutine-vs-thread.toml (BM_Switch, BM_Spawn,
+// OS threads vs goroutines: claims/goroutine-vs-thread.toml (BM_Switch, BM_Spawn,
 // BM_IdleMemory).
 //
-// Go multiplexes goroutines onto OS threads in user space; the nearest C++ counterpart is a
-// Boost.Context fiber: a stack of its own and a register-saving jump, no kernel involved. The
-// thread side uses the cheapest OS hand-off there is (a bare futex, no mutex, no spinning), so
-// the thread/fiber ratios are, if anything, on the low side.
+// Go multiplexes goroutines onto OS threads in user space. The goroutine variants the checks
+// use run the twins' own programs on GoProc (analogues/go_proc.hpp), a model of one Go 1.19 P
+// whose goroutines are Boost.Context fibers: a channel ping-pong (BM_Switch/goroutine) and
+// `go f()` + a channel receive (BM_Spawn/goroutine), with newproc's G free list, runnext, and
+// the clock reads schedule() makes. A bare fiber jump (BM_Switch/fiber), a yield through a
+// scheduler loop (fiber-g0) and a malloc'd fiber run once (BM_Spawn/fiber) stay as references:
+// measured against the twins they were 5-10× below Go's switch and 2-5× below its spawn, which
+// is why the checks moved off them. The thread side uses the cheapest OS hand-off there is (a
+// bare futex, no mutex, no spinning), so the thread/goroutine ratios are, if anything, low.
 //
 // Disassembly (objdump -d --no-show-raw-insn build/release/bench | c++filt, g++ 12 -O3, x86-64),
 // checked for each hot loop:
@@ -13,6 +18,17 @@
 //    reload of `stop` from memory, `je` back: one real jump each way per iteration.
 //  - BM_Switch/fiber-g0: per step, index `and $3` into the ring, take the handle (store 0),
 //    `call jump_fcontext@plt`, store the returned handle at the tail: the queue work is done.
+//  - BM_Switch/goroutine: the main goroutine's loop (fiber_entry<...BM_Switch_Goroutine...
+//    lambda#2>) calls Channel<long>::send out of line and inlines pong.recv: the SpinParkMutex
+//    `lock cmpxchg`, the sender-queue test, the waiter enqueue, the unlock's `lock subl` and
+//    the park (a `call *%rax` into GoProc, or inlined: the tracking test, clock_gettime on the
+//    tracked path, `call jump_fcontext@plt`). GoProc::run calls
+//    clock_gettime@plt before each pick (checkTimers with the alarm pending), a second one on
+//    the tracked path, and jump_fcontext to resume: nothing hoisted out of the loop.
+//  - BM_Spawn/goroutine: per iteration `operator new` (the closure), make_fcontext and the
+//    set-up jump_fcontext on the recycled stack (no stack allocation after the first), the
+//    inlined recv (`lock cmpxchg`, park); the child's fiber calls Channel::send, and at its end
+//    ontop_fcontext back to g0, `operator delete` of the closure.
 //  - BM_Spawn/thread: the child's _M_run is `addq $1,(%rax)`; the loop calls
 //    std::thread::_M_start_thread and join each iteration. BM_Spawn/fiber: malloc, canary store,
 //    make_fcontext, jump_fcontext, then fiber_exit frees through MallocStack::deallocate.
@@ -33,6 +49,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <latch>
+#include <memory>
 #include <new>
 #include <string>
 #include <string_view>
@@ -40,6 +57,8 @@
 #include <thread>
 #include <vector>
 
+#include "analogues/channel.hpp"
+#include "analogues/go_proc.hpp"
 #include "claimbench/error.hpp"
 #include "claimbench/measure/bench.hpp"
 #include "claimbench/measure/run_config.hpp"
@@ -49,6 +68,21 @@ namespace {
 namespace ctx = boost::context;
 
 using claimbench::placement_pus;
+using claimbench::go::Channel;
+using claimbench::go::GoProc;
+using claimbench::go::WaitPolicy;
+
+// The benchmark loop's own goroutine runs BenchThread's bookkeeping (timers, counter reads):
+// it gets a large stack (256 KiB, as go_sched.hpp gives its goroutines).
+constexpr std::size_t kMainGoroutineStackBytes = 256 * 1024;
+
+// The twins run in a Go test binary, whose P always holds a pending timer: testing's
+// -test.timeout alarm (time.AfterFunc, 10 minutes). With it, every schedule() reads the clock
+// (go_proc.hpp: checkTimers). The C++ P gets the same alarm, never due within a benchmark.
+void start_test_alarm(GoProc& p) {
+  constexpr std::int64_t kTenMinutesNs = 600'000'000'000;
+  p.start_timer(GoProc::nanotime() + kTenMinutesNs, [] {});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
@@ -257,12 +291,47 @@ void BM_Switch_FiberScheduler(benchmark::State& state) {
   if (!fair) state.SkipWithError("the run queue did not alternate the goroutines");
 }
 
+// Go's own switch, as the twin measures it (BenchmarkSwitch/goroutine): two goroutines of one P
+// ping-pong a token over two unbuffered channels. Each hand-off is a channel operation that
+// finds its peer parked (lock, take the waiter, copy the value, goready: runqput into runnext)
+// and one that parks (enqueue a waiter, gopark: switch to g0, schedule() takes runnext, gogo).
+// Here the same steps, through the project's models of both: Channel with WaitPolicy::goroutine
+// (channel.hpp) and GoProc (go_proc.hpp, one P with the test alarm pending, so each schedule()
+// reads the clock as Go's does). One op is one switch; a round trip is two.
+void BM_Switch_Goroutine(benchmark::State& state) {
+  claimbench::BenchThread thread(state, 2);
+  bind_context_switch_symbols();
+  Channel<std::int64_t> ping(0, WaitPolicy::goroutine);
+  Channel<std::int64_t> pong(0, WaitPolicy::goroutine);
+  std::int64_t v = 0;
+  GoProc p;
+  start_test_alarm(p);
+  p.go([&] {  // the partner, started first as `go partner()` before the loop
+    while (auto x = ping.recv())
+      pong.send(*x + 1);
+  });
+  p.go(
+      [&] {
+        for (auto _ : thread) {
+          ping.send(v);
+          v = *pong.recv();
+        }
+        ping.close();
+      },
+      kMainGoroutineStackBytes);
+  p.run();
+  benchmark::DoNotOptimize(p.tracked_runnable_ns());
+  if (v != static_cast<std::int64_t>(state.iterations()))
+    state.SkipWithError("the token did not make every round trip");
+}
+
 BENCHMARK_CAPTURE(BM_Switch_Thread, same_pu, true)->Name("BM_Switch/thread-same-pu")->UseRealTime();
 BENCHMARK_CAPTURE(BM_Switch_Thread, two_pus, false)
     ->Name("BM_Switch/thread-two-pus")
     ->UseRealTime();
 BENCHMARK(BM_Switch_Fiber)->Name("BM_Switch/fiber")->UseRealTime();
 BENCHMARK(BM_Switch_FiberScheduler)->Name("BM_Switch/fiber-g0")->UseRealTime();
+BENCHMARK(BM_Switch_Goroutine)->Name("BM_Switch/goroutine")->UseRealTime();
 
 // ---------------------------------------------------------------------------------------------
 // BM_Spawn: start a unit of execution, let it run a trivial body, and wait for its end.
@@ -297,8 +366,51 @@ void BM_Spawn_Fiber(benchmark::State& state) {
     state.SkipWithError("a child fiber did not run");
 }
 
+// Go's `go f()` as the twin writes it (BenchmarkSpawn/goroutine: `go func(i int) { done <- i }(i)`
+// then `<-done`), on GoProc (go_proc.hpp, one P with the test alarm pending): newproc takes a
+// dead G and its 2 KiB stack from the P's free list and puts it in runnext; the parent's
+// receive parks it (gopark, schedule() runs the child from runnext); the child's send finds the
+// parent waiting and readies it; the child returns (goexit0: gfput) and the parent runs. The go
+// statement's closure escapes to the heap in Go (the twin reports 2 allocs, 40 B per op: the
+// func value capturing `done` and the wrapper capturing the argument); here one heap cell holds
+// both, freed when the child is done (Go's GC frees them later). Boost.Context adds one jump
+// pair per spawn that Go does not make (a new fiber jumps in once to set up its record). One op
+// is one spawn, run and finish.
+void BM_Spawn_Goroutine(benchmark::State& state) {
+  claimbench::BenchThread thread(state, 1);
+  bind_context_switch_symbols();
+  struct Closure {
+    Channel<std::uint64_t>* done;
+    std::uint64_t i;
+  };
+  Channel<std::uint64_t> done(0, WaitPolicy::goroutine);
+  std::uint64_t sum = 0;
+  std::uint64_t spawned = 0;
+  GoProc p;
+  start_test_alarm(p);
+  p.go(
+      [&] {
+        for (auto _ : thread) {
+          p.go([closure = std::make_unique<Closure>(Closure{&done, spawned})] {
+            closure->done->send(closure->i);
+          });
+          sum += *done.recv();
+          ++spawned;
+        }
+      },
+      kMainGoroutineStackBytes);
+  p.run();
+  benchmark::DoNotOptimize(p.tracked_runnable_ns());
+  const std::uint64_t n = spawned;
+  if (n != static_cast<std::uint64_t>(state.iterations()) || sum != n * (n - 1) / 2)
+    state.SkipWithError("a child goroutine did not run");
+  else if (n > 0 && p.gs_created() > 2)  // the main G and one recycled child
+    state.SkipWithError("newproc did not reuse the dead G and its stack");
+}
+
 BENCHMARK(BM_Spawn_Thread)->Name("BM_Spawn/thread")->UseRealTime();
 BENCHMARK(BM_Spawn_Fiber)->Name("BM_Spawn/fiber")->UseRealTime();
+BENCHMARK(BM_Spawn_Goroutine)->Name("BM_Spawn/goroutine")->UseRealTime();
 
 // ---------------------------------------------------------------------------------------------
 // BM_IdleMemory: what a parked unit costs in memory, resident and reserved.
