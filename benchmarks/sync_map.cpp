@@ -11,10 +11,16 @@
 // checked for each hot loop:
 //  - BM_SyncMap loops: every operation runs inside the loop. Mutex maps: pthread_mutex_lock, an
 //    inlined bucket search (`div` by the prime bucket count), pthread_mutex_unlock, per load.
-//    SyncMap read-mostly: load inlined as the epoch announcement `xchg`, a call to the read
-//    map's find, the box load; the 1-in-1000 store is a call to SyncMap::store. Disjoint / churn:
-//    calls to SyncMap::store / load / erase. The loaded value and the found flag reach
-//    DoNotOptimize, so no lookup is dropped or hoisted out of the loop.
+//    SyncMap read-mostly: a call to SyncMap::load(key, out) per load; the 1-in-1000 store is a
+//    call to SyncMap::store. Disjoint / churn: calls to SyncMap::store / load / erase. The found
+//    flag reaches DoNotOptimize and every loaded value is summed into the value stored next (as
+//    the twin's acc), so no lookup is dropped or hoisted out of the loop.
+//  - SyncMap::load (after issue 10's read-path fix): the epoch announcement is a TLS load
+//    (%fs), a depth increment and two plain `mov`s to the thread's own record, no `xchg`, no
+//    `lock` prefix; then read_ -> snapshot -> GoMap::find (`call *(%rax)` for the key type's
+//    hash, `call *0x8(%rax)` for its equal, no `div`), entry -> box, a compare of the box's type
+//    word, the data load. Before: an `xchg` per op, std::unordered_map's `div` and node chase,
+//    and a std::optional rebuilt through the stack (a byte store then an 8-byte reload).
 //  - go* maps: per load the SpinParkMutex `lock cmpxchg` inlined in the loop, GoMap::find
 //    inlined (hash mix, group index, SWAR match on the control word, inline key compare), the
 //    unlock's `lock subl`; GoRWMutex RLock/RUnlock are one `lock xadd` each. syncmap: load is a
