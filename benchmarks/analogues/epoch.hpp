@@ -44,7 +44,7 @@ namespace claimbench::go {
 // makes every running thread of the process execute a full barrier (an IPI; ~0.8 us measured
 // here), so every announcement made before it is visible and every pointer load after it sees
 // the unlinks made before it (the asymmetric fence of liburcu's "memb" flavour and Folly).
-// Where the kernel refuses membarrier the readers fall back to a seq_cst fence. The reclaimer
+// Where the kernel refuses membarrier the readers fall back to a seq_cst exchange. The reclaimer
 // collects every kBatch retirements, so the barrier's cost is ~1 ns per retired object, the
 // order of Go's GC work per small allocation. A thread parked inside a guard (e.g. a slow
 // range() callback) stalls reclamation for everyone, but never correctness.
@@ -121,13 +121,13 @@ class EpochDomain {
 
   // The reclaimer's half of the asymmetric fence: after it, every running thread has executed
   // a full barrier, so announcements stored before it are visible to the scan that follows.
+  // Without membarrier the readers announce with seq_cst exchanges (classic EBR) and the
+  // scan's seq_cst loads need nothing more. (No std::atomic_thread_fence anywhere: GCC rejects
+  // it under -fsanitize=thread.)
   void heavy_barrier() const {
-    if (asymmetric_) {
-      // Cannot fail once registered; if it did, readers' plain announcements would be unordered.
-      if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) std::terminate();
-    } else {
-      std::atomic_thread_fence(std::memory_order_seq_cst);
-    }
+    if (!asymmetric_) return;
+    // Cannot fail once registered; if it did, readers' plain announcements would be unordered.
+    if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) std::terminate();
   }
 
   // The epoch may move from e to e+1 only once every active thread has announced e: then nobody
@@ -202,11 +202,11 @@ class ThreadEpoch {
   // reclaimer's heavy_barrier(), and a compiler barrier here keeps those loads below it.
   [[gnu::always_inline]] void enter() {
     if (depth_++ != 0) return;
-    rec_->state.store(domain_.epoch(), std::memory_order_release);
     if (asymmetric_) [[likely]] {
+      rec_->state.store(domain_.epoch(), std::memory_order_release);
       std::atomic_signal_fence(std::memory_order_seq_cst);
     } else {
-      std::atomic_thread_fence(std::memory_order_seq_cst);
+      rec_->state.exchange(domain_.epoch(), std::memory_order_seq_cst);  // the full barrier
     }
   }
 
