@@ -5,8 +5,10 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <type_traits>
+#include <utility>
 
 namespace claimbench::go {
 
@@ -38,8 +40,10 @@ struct MixHash {
 // outgrows 1024 slots into two under a directory (extendible hashing); here one table doubles.
 // Go randomises the iteration start; here iteration runs from group 0. A map of at most 8 entries
 // is one group in Go without a table; here it is a table of one group. Keys and values must be
-// trivially copyable (as the uint64 keys of the benchmark are).
-template <class K, class V, class Hash = MixHash>
+// trivially copyable (as the uint64 keys of the benchmark are). KeyEq compares keys: inline ==
+// for a map[uint64]V; sync_map.hpp passes an indirect call through the key's type, the compare
+// of an interface-keyed map[any]V.
+template <class K, class V, class Hash = MixHash, class KeyEq = std::equal_to<K>>
 class GoMap {
   static_assert(std::is_trivially_copyable_v<K> && std::is_trivially_copyable_v<V>);
 
@@ -66,7 +70,7 @@ class GoMap {
         Group& g = groups_[group];
         for (std::uint64_t m = match_h2(g.ctrl, h2); m != 0; m &= m - 1) {
           const int slot = first_slot(m);
-          if (g.slots[slot].key == key) {
+          if (eq_(g.slots[slot].key, key)) {
             g.slots[slot].value = value;
             return false;
           }
@@ -95,15 +99,16 @@ class GoMap {
   }
 
   /// v, ok := m[key]: a pointer to the value, or nullptr.
-  V* find(const K& key) {
+  V* find(const K& key) { return const_cast<V*>(std::as_const(*this).find(key)); }
+  const V* find(const K& key) const {
     const std::uint64_t hash = hash_(key);
     const std::uint8_t h2 = hash & 0x7f;
     std::size_t group = (hash >> 7) & mask_;
     for (std::size_t step = 1;; ++step) {
-      Group& g = groups_[group];
+      const Group& g = groups_[group];
       for (std::uint64_t m = match_h2(g.ctrl, h2); m != 0; m &= m - 1) {
         const int slot = first_slot(m);
-        if (g.slots[slot].key == key) return &g.slots[slot].value;
+        if (eq_(g.slots[slot].key, key)) return &g.slots[slot].value;
       }
       if (match_empty(g.ctrl) != 0) return nullptr;
       group = (group + step) & mask_;
@@ -119,7 +124,7 @@ class GoMap {
       Group& g = groups_[group];
       for (std::uint64_t m = match_h2(g.ctrl, h2); m != 0; m &= m - 1) {
         const int slot = first_slot(m);
-        if (g.slots[slot].key != key) continue;
+        if (!eq_(g.slots[slot].key, key)) continue;
         if (match_empty(g.ctrl) != 0) {
           set_ctrl(g, slot, kEmpty);
           ++growth_left_;
@@ -247,6 +252,7 @@ class GoMap {
   std::size_t growth_left_ = 0;
   std::size_t growths_ = 0;
   [[no_unique_address]] Hash hash_;
+  [[no_unique_address]] KeyEq eq_;
 };
 
 }  // namespace claimbench::go

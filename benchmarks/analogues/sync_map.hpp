@@ -2,9 +2,11 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "analogues/epoch.hpp"
+#include "analogues/go_map.hpp"
 
 namespace claimbench::go {
 
@@ -72,6 +75,65 @@ struct AnyKeyEq {
   bool operator()(const K& a, const K& b) const noexcept { return type->equal(&a, &b); }
 };
 
+// The read and dirty maps, map[any]*entry in Go: a runtime hash map whose keys sit inline in its
+// bucket array, reached by masking the hash (Go 1.19: 8-slot buckets and tophash bytes). For keys
+// that can sit inline (trivially copyable: the benchmark's uint64) that is GoMap, the flat
+// group-of-8 layout: one hash call, a SWAR match, a key compare, no per-key node and no modulo.
+// std::unordered_map, used before, divides by a prime bucket count (a `div` per lookup) and
+// chases a node before the entry pointer: ~40% of a Load's samples at 1 thread, which Go's map
+// does not pay. Other key types (the tests' std::string) keep std::unordered_map.
+template <class K, class E, class Hash, class KeyEq, bool Flat = std::is_trivially_copyable_v<K>>
+class EntryMap {
+ public:
+  explicit EntryMap(std::size_t hint = 0) : m_(hint) {}
+  E* find(const K& key) const {
+    E* const* e = m_.find(key);
+    return e == nullptr ? nullptr : *e;
+  }
+  void insert(const K& key, E* e) { m_.insert_or_assign(key, e); }
+  // Removes key; returns its entry, or nullptr when absent.
+  E* take(const K& key) {
+    E* e = find(key);
+    if (e != nullptr) m_.erase(key);
+    return e;
+  }
+  std::size_t size() const { return m_.size(); }
+  template <class F>
+  void for_each(F&& f) const {
+    m_.for_each([&](const K& k, E* e) { f(k, e); });
+  }
+
+ private:
+  GoMap<K, E*, Hash, KeyEq> m_;
+};
+
+template <class K, class E, class Hash, class KeyEq>
+class EntryMap<K, E, Hash, KeyEq, false> {
+ public:
+  explicit EntryMap(std::size_t hint = 0) { m_.reserve(hint); }
+  E* find(const K& key) const {
+    auto it = m_.find(key);
+    return it == m_.end() ? nullptr : it->second;
+  }
+  void insert(const K& key, E* e) { m_.insert_or_assign(key, e); }
+  E* take(const K& key) {
+    auto it = m_.find(key);
+    if (it == m_.end()) return nullptr;
+    E* e = it->second;
+    m_.erase(it);
+    return e;
+  }
+  std::size_t size() const { return m_.size(); }
+  template <class F>
+  void for_each(F&& f) const {
+    for (const auto& [k, e] : m_)
+      f(k, e);
+  }
+
+ private:
+  std::unordered_map<K, E*, Hash, KeyEq> m_;
+};
+
 // Mechanism (Go 1.19/1.20 src/sync/map.go): two maps.
 //  * read_: an immutable snapshot {m, amended} published through one atomic pointer. Loads,
 //    and Stores/Deletes of keys already in it, never take the mutex: they only touch the
@@ -96,8 +158,43 @@ template <class K, class V, class Hash = std::hash<K>, class KeyEq = std::equal_
 class SyncMap {
   static_assert(std::is_copy_constructible_v<V>, "SyncMap values are copied out on load");
 
+  // The value as Go holds it after Store(key, value any): `&value` escapes, so the interface
+  // header {type, data} is a heap object of its own (new(any)), and converting a uint64 to an
+  // interface allocates the 8 bytes the data word points to (runtime.convT64), except values
+  // below 256, which point into the runtime's staticuint64s table. Two allocations per Store, as
+  // Go's twin reports (1 alloc/op on the half-store disjoint workload), and a Load follows entry
+  // -> header -> data, then v.(uint64) compares the type word.
   struct Box {
-    V value;
+    const void* type;
+    const V* data;
+
+    explicit Box(V v) : type(type_word()), data(convert(std::move(v))) {}
+    Box(const Box&) = delete;
+    Box& operator=(const Box&) = delete;
+    ~Box() {
+      if (!is_static(data)) delete data;
+    }
+    // v.(V): the type word is compared before the data word is followed.
+    const V& value() const {
+      if (type != type_word()) [[unlikely]]
+        std::terminate();  // Go panics: interface conversion
+      return *data;
+    }
+
+   private:
+    static const V* convert(V v) {
+      if constexpr (std::is_same_v<V, std::uint64_t>) {
+        if (v < kStaticValues.size()) return &kStaticValues[v];
+      }
+      return new V(std::move(v));
+    }
+    static bool is_static(const V* p) {
+      if constexpr (std::is_same_v<V, std::uint64_t>) {
+        return !std::less<const V*>{}(p, kStaticValues.data()) &&
+               std::less<const V*>{}(p, kStaticValues.data() + kStaticValues.size());
+      }
+      return false;
+    }
   };
 
   struct Entry {
@@ -114,7 +211,13 @@ class SyncMap {
     std::optional<V> load() const {
       Box* b = p.load();
       if (!is_value(b)) return std::nullopt;
-      return b->value;
+      return b->value();
+    }
+    bool load_into(V& out) const {
+      Box* b = p.load();
+      if (!is_value(b)) return false;
+      out = b->value();
+      return true;
     }
 
     // Go's trySwap: lock-free unless expunged. Returns the old box (may be nullptr).
@@ -137,9 +240,9 @@ class SyncMap {
     LoadOrStore try_load_or_store(const V& v) {
       Box* b = p.load();
       if (b == expunged()) return {std::nullopt, false};
-      if (b != nullptr) return {b->value, true};
+      if (b != nullptr) return {b->value(), true};
       // Allocate only once we know we will try to store (Go copies the interface here too).
-      auto nb = std::make_unique<Box>(Box{v});
+      auto nb = std::make_unique<Box>(v);
       for (;;) {
         Box* expected = nullptr;
         if (p.compare_exchange_strong(expected, nb.get())) {
@@ -147,7 +250,7 @@ class SyncMap {
           return {std::nullopt, true};
         }
         if (expected == expunged()) return {std::nullopt, false};
-        if (expected != nullptr) return {expected->value, true};
+        if (expected != nullptr) return {expected->value(), true};
       }
     }
 
@@ -176,7 +279,7 @@ class SyncMap {
     }
   };
 
-  using Map = std::unordered_map<K, Entry*, Hash, KeyEq>;
+  using Map = EntryMap<K, Entry, Hash, KeyEq>;
 
   struct ReadOnly {
     // shared_ptr only so that the "amended" flip can publish a new ReadOnly around the same map;
@@ -198,19 +301,27 @@ class SyncMap {
     const ReadOnly* read = read_.load(std::memory_order_relaxed);
     if (dirty_) {
       // Read-map pass first: it inspects entries that the dirty pass deletes.
-      for (auto& kv : *read->m) {
-        if (kv.second->p.load(std::memory_order_relaxed) == expunged()) delete kv.second;
-      }
-      for (auto& kv : *dirty_)
-        delete kv.second;
+      read->m->for_each([](const K&, Entry* e) {
+        if (e->p.load(std::memory_order_relaxed) == expunged()) delete e;
+      });
+      dirty_->for_each([](const K&, Entry* e) { delete e; });
     } else {
-      for (auto& kv : *read->m)
-        delete kv.second;
+      read->m->for_each([](const K&, Entry* e) { delete e; });
     }
     delete read;
   }
 
   std::optional<V> load(const K& key) const {
+    V v{};
+    if (!load(key, v)) return std::nullopt;
+    return v;
+  }
+
+  // Go's `value, ok := m.Load(key)`, the value through an out-parameter: a std::optional<V>
+  // returned from a call that is not inlined is built on the stack (a byte store of the flag,
+  // then an 8-byte reload), a store-forwarding stall that was ~20% of the read-mostly samples;
+  // Go returns (value, ok) in registers.
+  bool load(const K& key, V& out) const {
     epoch::EpochGuard g;
     const ReadOnly* read = read_.load();
     Entry* e = find(read->m.get(), key);
@@ -227,13 +338,13 @@ class SyncMap {
         miss_locked();
       }
     }
-    if (e == nullptr) return std::nullopt;
-    return e->load();
+    return e != nullptr && e->load_into(out);
   }
 
   void store(const K& key, V value) {
+    const KeyInterface key_iface(key);
     epoch::EpochGuard g;
-    auto nb = std::make_unique<Box>(Box{std::move(value)});
+    auto nb = std::make_unique<Box>(std::move(value));
     const ReadOnly* read = read_.load();
     if (Entry* e = find(read->m.get(), key)) {
       Box* old = nullptr;
@@ -248,7 +359,7 @@ class SyncMap {
     read = read_.load();
     if (Entry* e = find(read->m.get(), key)) {
       // Expunged => dirty exists and lacks the key: re-add it before making it visible again.
-      if (e->unexpunge_locked()) (*dirty_)[key] = e;
+      if (e->unexpunge_locked()) dirty_->insert(key, e);
       retire_box(e->p.exchange(nb.release()));
     } else if (Entry* d = find(dirty_.get(), key)) {
       retire_box(d->p.exchange(nb.release()));
@@ -259,6 +370,7 @@ class SyncMap {
 
   // Returns {actual value, loaded}: loaded == true means the key existed and nothing was stored.
   std::pair<V, bool> load_or_store(const K& key, V value) {
+    const KeyInterface key_iface(key);
     epoch::EpochGuard g;
     const ReadOnly* read = read_.load();
     if (Entry* e = find(read->m.get(), key)) {
@@ -272,13 +384,13 @@ class SyncMap {
     read = read_.load();
     typename Entry::LoadOrStore r{std::nullopt, true};
     if (Entry* e = find(read->m.get(), key)) {
-      if (e->unexpunge_locked()) (*dirty_)[key] = e;
+      if (e->unexpunge_locked()) dirty_->insert(key, e);
       r = e->try_load_or_store(value);  // cannot be expunged now: only we could expunge it
     } else if (Entry* d = find(dirty_.get(), key)) {
       r = d->try_load_or_store(value);
       miss_locked();
     } else {
-      add_new_locked(read, key, std::make_unique<Box>(Box{value}));
+      add_new_locked(read, key, std::make_unique<Box>(value));
     }
     if (r.actual) return {std::move(*r.actual), true};
     return {std::move(value), false};
@@ -295,12 +407,9 @@ class SyncMap {
       read = read_.load();
       e = find(read->m.get(), key);
       if (e == nullptr && read->amended) {
-        if (auto it = dirty_->find(key); it != dirty_->end()) {
-          e = it->second;
-          dirty_->erase(it);
-          // In neither map now, but other threads (and we, below) may still hold it.
-          epoch::retire(e);
-        }
+        e = dirty_->take(key);
+        // In neither map now, but other threads (and we, below) may still hold it.
+        if (e != nullptr) epoch::retire(e);
         miss_locked();
       }
     }
@@ -324,15 +433,17 @@ class SyncMap {
         read = read_.load();
       }
     }
-    for (const auto& [k, e] : *read->m) {
+    bool go_on = true;  // GoMap's walk has no break: after a false, the rest is skipped
+    read->m->for_each([&](const K& k, Entry* e) {
+      if (!go_on) return;
       std::optional<V> v = e->load();
-      if (!v) continue;
+      if (!v) return;
       if constexpr (std::is_convertible_v<std::invoke_result_t<F&, const K&, const V&>, bool>) {
-        if (!f(k, *v)) break;
+        go_on = f(k, *v);
       } else {
         f(k, *v);
       }
-    }
+    });
   }
 
   // --- Observers for tests and benchmark diagnostics (take the lock; not for hot paths). ---
@@ -367,15 +478,45 @@ class SyncMap {
   }
   static bool is_value(const Box* b) { return b != nullptr && b != expunged(); }
 
+  // Store(key, value any) and LoadOrStore box the key as well: the key parameter escapes (it may
+  // become a dirty-map key), so the caller's conversion to `any` allocates its data (convT64;
+  // uint64 values below 256 point into staticuint64s) on every call, even for a key already in
+  // the map (Go 1.19 measured: 3 allocations per Store of a big value to an existing big key, 2
+  // for a small value; 0 per Load, whose key does not escape). The GC frees it later; here it
+  // dies when the call returns. The maps themselves keep the key inline (see EntryMap).
+  class KeyInterface {
+   public:
+    explicit KeyInterface(const K& key) {
+      if constexpr (std::is_same_v<K, std::uint64_t>) {
+        if (key < kStaticValues.size()) return;
+      }
+      data_ = std::make_unique<K>(key);
+      const K* p = data_.get();
+      asm volatile("" : : "r"(p) : "memory");  // escapes: new/delete cannot be elided
+    }
+
+   private:
+    std::unique_ptr<K> data_;
+  };
+
+  // The dynamic type of the stored values (Go: *_type for V); its address is the identity.
+  static const void* type_word() {
+    static const char tag = 0;
+    return &tag;
+  }
+  // runtime.staticuint64s: the interface data of the uint64 values 0..255, never allocated.
+  static constexpr std::array<std::uint64_t, 256> kStaticValues = [] {
+    std::array<std::uint64_t, 256> a{};
+    for (std::size_t i = 0; i < a.size(); ++i)
+      a[i] = i;
+    return a;
+  }();
+
   static void retire_box(Box* b) {
     if (is_value(b)) epoch::retire(b);
   }
 
-  static Entry* find(const Map* m, const K& key) {
-    if (m == nullptr) return nullptr;
-    auto it = m->find(key);
-    return it == m->end() ? nullptr : it->second;
-  }
+  static Entry* find(const Map* m, const K& key) { return m == nullptr ? nullptr : m->find(key); }
 
   void add_new_locked(const ReadOnly* read, const K& key, std::unique_ptr<Box> box) {
     if (!read->amended) {
@@ -386,7 +527,7 @@ class SyncMap {
     }
     auto e = std::make_unique<Entry>(box.get());
     box.release();
-    dirty_->emplace(key, e.get());
+    dirty_->insert(key, e.get());
     e.release();
   }
 
@@ -395,11 +536,10 @@ class SyncMap {
   void dirty_locked() {
     if (dirty_) return;
     const ReadOnly* read = read_.load();
-    auto d = std::make_unique<Map>();
-    d->reserve(read->m->size());
-    for (const auto& [k, e] : *read->m) {
-      if (!e->try_expunge_locked()) d->emplace(k, e);
-    }
+    auto d = std::make_unique<Map>(read->m->size());
+    read->m->for_each([&](const K& k, Entry* e) {
+      if (!e->try_expunge_locked()) d->insert(k, e);
+    });
     dirty_ = std::move(d);
   }
 
@@ -412,9 +552,9 @@ class SyncMap {
   // more (the GC would collect them in Go): retire them here.
   void promote_locked() const {
     const ReadOnly* old = read_.load(std::memory_order_relaxed);
-    for (const auto& kv : *old->m) {
-      if (kv.second->p.load() == expunged()) epoch::retire(kv.second);
-    }
+    old->m->for_each([](const K&, Entry* e) {
+      if (e->p.load() == expunged()) epoch::retire(e);
+    });
     publish_locked(new ReadOnly{std::shared_ptr<const Map>(std::move(dirty_)), false});
     misses_ = 0;
   }
