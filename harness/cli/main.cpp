@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
                         "rounds in all, while checks are undecided (default 32)");
          app.add_option(
              "--extra-time", run.extra_time,
-             "time for rounds after the base, as a fraction of the base's (default 0.25)");
+             "time for rounds after the base, as a fraction of the base's (default 1)");
          app.add_flag("--no-go", run.no_go, "do not run the Go twins");
          app.add_option("--min-time", run.min_time_s, "seconds per repetition (default 0.05)");
          app.add_option("--cpus", run.cpus, "explicit PU list, e.g. 0,2 or 0-3");

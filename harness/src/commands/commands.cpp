@@ -215,7 +215,7 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   RunOptions options;
   options.repetitions = command.repetitions.value_or(command.quick ? kMinPairs : 8);
   options.max_rounds = command.max_rounds.value_or(command.quick ? 12 : 32);
-  options.extra_time = command.extra_time.value_or(0.25);
+  options.extra_time = command.extra_time.value_or(1.0);
   options.min_time_s = command.min_time_s.value_or(command.quick ? 0.01 : 0.05);
   if (options.repetitions < 1) return usage_error("--repetitions must be at least 1");
   if (command.max_rounds && *command.max_rounds < options.repetitions) {
@@ -278,8 +278,8 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
   record.created_utc = utc_now_iso();
   record.command = command.command_line;
   record.claimbench_version = std::string(version());
-  record.options = {options.repetitions, options.min_time_s, options.max_rounds,
-                    options.go.enabled};
+  record.options = {options.repetitions, options.min_time_s, options.max_rounds, options.go.enabled,
+                    options.extra_time};
   if (options.go.enabled) record.go_version = options.go.version;
   record.machine = describe_machine(*topology);
   auto writer = ResultWriter::create(command.out, result_stem(record.machine));

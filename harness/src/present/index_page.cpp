@@ -182,6 +182,7 @@ std::string index_page(const std::vector<MachineResults>& machines, const ChartR
   index += "\n";
   index += fidelity_table(machines);
   index += cross_cpu_findings(machines);
+  index += method_section();
   if (!charts.rendered) index += fmt::format("\n_{}_\n", charts.note);
   return index;
 }

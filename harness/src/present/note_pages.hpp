@@ -21,5 +21,7 @@ std::string index_page(const std::vector<MachineResults>& machines, const ChartR
 std::string claim_page(const std::vector<MachineResults>& machines, const std::string& id,
                        const ChartRun& charts);
 std::string machine_page(const MachineResults& machine);
+/// How verdicts are reached: paired rounds, intervals, sequential looks and their error budget.
+std::string method_section();
 
 }  // namespace claimbench::notes

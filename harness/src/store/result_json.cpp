@@ -770,6 +770,8 @@ RunRecord read_record(const json& j) {
     r.options.max_rounds = small_int(options, "options", "max_rounds", 0, kMaxCount);
   }
   if (optional_member(options, "options", "go")) r.options.go = boolean(options, "options", "go");
+  if (optional_member(options, "options", "extra_time"))
+    r.options.extra_time = finite(options, "options", "extra_time", 0, 100);
   if (const json* latency = optional_member(j, "", "latency")) {
     LatencyRecord l;
     const json& pus = member(*latency, "latency", "pus");
@@ -836,6 +838,7 @@ json to_json(const RunRecord& record) {
   if (!record.claimbench_version.empty()) out["claimbench_version"] = record.claimbench_version;
   if (record.options.max_rounds > 0) out["options"]["max_rounds"] = record.options.max_rounds;
   if (record.options.go) out["options"]["go"] = true;
+  if (record.options.extra_time) out["options"]["extra_time"] = *record.options.extra_time;
   if (record.latency) {
     json rows = json::array();
     for (const auto& row : record.latency->round_trip_ns) {

@@ -31,7 +31,7 @@ struct RoundsBudget {
   int max_rounds = 32;  ///< no round beyond this
   /// The rounds after the base may take at most this fraction of the base rounds' time
   /// (0.25 after 8 base rounds: the time of 10 rounds of everything, today's fixed count).
-  double extra_time = 0.25;
+  double extra_time = 1.0;
 };
 
 struct RoundsHooks {

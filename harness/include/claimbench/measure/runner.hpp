@@ -28,7 +28,7 @@ struct RunOptions {
   /// run, up to this many rounds in all. 0 (or <= repetitions): the base rounds only.
   int max_rounds = 0;
   /// The rounds after the base may take at most this fraction of the base rounds' time.
-  double extra_time = 0.25;
+  double extra_time = 1.0;
   double min_time_s = 0.05;         ///< Google Benchmark's minimum time per repetition
   std::optional<Policy> policy;     ///< default: spread
   std::optional<std::string> cpus;  ///< explicit list; overrides policy

@@ -185,6 +185,9 @@ struct RunOptionsRecord {
   double min_time_s = 0;
   int max_rounds = 0;  ///< the sequential round budget; 0 in files from before it existed
   bool go = false;     ///< whether Go twins were run
+  /// Extra rounds' time budget as a share of the base rounds' (--extra-time); absent in files
+  /// from before it was recorded.
+  std::optional<double> extra_time = std::nullopt;
 };
 
 /// Everything one `bench run` produced.
