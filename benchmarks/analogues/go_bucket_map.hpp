@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "analogues/go_map.hpp"  // MixHash: the hash both map models use
@@ -46,9 +48,15 @@ namespace claimbench::go {
 // of arrays under 32 KiB are 2^(B-4) exactly (Go rounds the array up to its malloc size class;
 // from 32 KiB on to 8 KiB pages, as here). An iterator must not outlive a write to its map
 // (Go's iterator survives writes and grows). Keys and values must be trivially copyable.
-template <class K, class V, class Hash = MixHash>
+//
+// KeyEq other than std::equal_to<K> models a map whose key type has no fast path (map[any] in
+// sync.Map's read and dirty maps): Go's generic mapaccess2/mapassign/mapdelete hash every lookup
+// and compare a slot's tophash byte before calling the key type's equal function, where the
+// _fast64 variants compare the 8-byte keys directly.
+template <class K, class V, class Hash = MixHash, class KeyEq = std::equal_to<K>>
 class GoBucketMap {
   static_assert(std::is_trivially_copyable_v<K> && std::is_trivially_copyable_v<V>);
+  static constexpr bool kFast64 = std::is_same_v<KeyEq, std::equal_to<K>>;
 
  public:
   static constexpr std::size_t kBucketSlots = 8;
@@ -111,7 +119,7 @@ class GoBucketMap {
             }
             continue;
           }
-          if (b->keys[i] == key) return &b->values[i];
+          if (same_key(*b, i, key, hash)) return &b->values[i];
         }
         if (rest_empty || b->overflow == nullptr) break;
         b = b->overflow;
@@ -135,22 +143,25 @@ class GoBucketMap {
   }
 
   /// v, ok := m[key] (mapaccess2_fast64): a pointer to the value, or nullptr.
-  V* find(const K& key) {
+  V* find(const K& key) { return const_cast<V*>(std::as_const(*this).find(key)); }
+  /// A runtime call in Go (mapaccess2_fast64 / mapaccess2), never inlined: a call here too.
+  [[gnu::noinline]] const V* find(const K& key) const {
     if (count_ == 0) return nullptr;
-    Bucket* b = &buckets_[0];
+    const Bucket* b = &buckets_[0];
+    std::uint64_t hash = 0;
+    if (!kFast64 || b_ != 0 || growing()) hash = hash_(key);  // fast64 skips it for one bucket
     if (b_ != 0 || growing()) {
-      const std::uint64_t hash = hash_(key);
       std::size_t m = bucket_mask(b_);
       b = &buckets_[hash & m];
       if (growing()) {
         if (!same_size_grow_) m >>= 1;  // the old array is half the size
-        Bucket* old = &old_buckets_[hash & m];
+        const Bucket* old = &old_buckets_[hash & m];
         if (!evacuated(*old)) b = old;
       }
     }
     for (; b != nullptr; b = b->overflow) {
       for (std::size_t i = 0; i < kBucketSlots; ++i) {
-        if (b->keys[i] == key && !is_empty(b->tophash[i])) return &b->values[i];
+        if (same_key(*b, i, key, hash) && !is_empty(b->tophash[i])) return &b->values[i];
       }
     }
     return nullptr;
@@ -165,7 +176,7 @@ class GoBucketMap {
     Bucket* const first = &buckets_[bucket];
     for (Bucket* b = first; b != nullptr; b = b->overflow) {
       for (std::size_t i = 0; i < kBucketSlots; ++i) {
-        if (b->keys[i] != key || is_empty(b->tophash[i])) continue;
+        if (!same_key(*b, i, key, hash) || is_empty(b->tophash[i])) continue;
         b->values[i] = V{};  // memclrNoHeapPointers of the value
         b->tophash[i] = kEmptyOne;
         mark_empty_rest(first, b, i);
@@ -303,6 +314,17 @@ class GoBucketMap {
   static bool evacuated(const Bucket& b) noexcept {
     return b.tophash[0] > kEmptyOne && b.tophash[0] < kMinTopHash;
   }
+  // The key test of a slot: fast64 compares the keys; the generic path first the tophash byte,
+  // then the key type's equal (an indirect call in Go, KeyEq here).
+  bool same_key(const Bucket& b, std::size_t i, const K& key, std::uint64_t hash) const {
+    if constexpr (kFast64) {
+      (void)hash;
+      return b.keys[i] == key;
+    } else {
+      return b.tophash[i] == tophash(hash) && eq_(b.keys[i], key);
+    }
+  }
+
   static std::uint8_t tophash(std::uint64_t hash) noexcept {
     const auto top = static_cast<std::uint8_t>(hash >> 56);
     return top < kMinTopHash ? static_cast<std::uint8_t>(top + kMinTopHash) : top;
@@ -480,6 +502,7 @@ class GoBucketMap {
   std::uint8_t b_ = 0;                                  // log2 of the indexed buckets
   bool same_size_grow_ = false;
   [[no_unique_address]] Hash hash_;
+  [[no_unique_address]] KeyEq eq_;
 };
 
 }  // namespace claimbench::go

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analogues/epoch.hpp"
+#include "analogues/go_bucket_map.hpp"
 #include "analogues/go_map.hpp"
 
 namespace claimbench::go {
@@ -77,8 +78,9 @@ struct AnyKeyEq {
 
 // The read and dirty maps, map[any]*entry in Go: a runtime hash map whose keys sit inline in its
 // bucket array, reached by masking the hash (Go 1.19: 8-slot buckets and tophash bytes). For keys
-// that can sit inline (trivially copyable: the benchmark's uint64) that is GoMap, the flat
-// group-of-8 layout: one hash call, a SWAR match, a key compare, no per-key node and no modulo.
+// that can sit inline (trivially copyable: the benchmark's uint64) that is GoBucketMap on its
+// generic path, as Go 1.19 runs map[any]: one hash call through the key type, then per slot a
+// tophash byte test before the key type's equal; no per-key node and no modulo.
 // std::unordered_map, used before, divides by a prime bucket count (a `div` per lookup) and
 // chases a node before the entry pointer: ~40% of a Load's samples at 1 thread, which Go's map
 // does not pay. Other key types (the tests' std::string) keep std::unordered_map.
@@ -104,7 +106,7 @@ class EntryMap {
   }
 
  private:
-  GoMap<K, E*, Hash, KeyEq> m_;
+  GoBucketMap<K, E*, Hash, KeyEq> m_;  // Go 1.19's map, generic (map[any]) path
 };
 
 template <class K, class E, class Hash, class KeyEq>
