@@ -19,15 +19,16 @@
 //    (%fs), a depth increment and two plain `mov`s to the thread's own record, no `xchg`, no
 //    `lock` prefix; then read_ -> snapshot -> GoBucketMap::find, out of line as Go's mapaccess2
 //    (`call *(%rax)` for the key type's hash; per slot a tophash byte compare, then
-//    `call *0x8(%rax)` for its equal only on a tophash match; no `div`), entry -> box, a compare of the box's type
-//    word, the data load. Before: an `xchg` per op, std::unordered_map's `div` and node chase,
-//    and a std::optional rebuilt through the stack (a byte store then an 8-byte reload).
+//    `call *0x8(%rax)` for its equal only on a tophash match; no `div`), entry -> box, a compare of
+//    the box's type word, the data load. Before: an `xchg` per op, std::unordered_map's `div` and
+//    node chase, and a std::optional rebuilt through the stack (a byte store then an 8-byte
+//    reload).
 //  - go* maps: per load the SpinParkMutex `lock cmpxchg` inlined in the loop, a call to
 //    GoBucketMap::find (Go's mapaccess2_fast64: hash mix, bucket index, up to 8 inline key
-//    compares per bucket, then the overflow pointer), the unlock's `lock subl`; GoRWMutex RLock/RUnlock are one `lock xadd` each. syncmap: load is a
-//    call to SyncMap::load, whose read-map find calls the key type's hash (memhash64) and equal
-//    (memequal64) through the AnyKeyType pointer: two indirect calls per probe, as Go's
-//    map[any] lookup makes.
+//    compares per bucket, then the overflow pointer), the unlock's `lock subl`; GoRWMutex
+//    RLock/RUnlock are one `lock xadd` each. syncmap: load is a call to SyncMap::load, whose
+//    read-map find calls the key type's hash (memhash64) and equal (memequal64) through the
+//    AnyKeyType pointer: two indirect calls per probe, as Go's map[any] lookup makes.
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -126,10 +127,11 @@ using SharedMutexMap = LockedMap<std::shared_mutex, std::shared_lock>;
 
 // What a Go programmer's map+Mutex / map+RWMutex is: a map[uint64]uint64 as Go 1.19 builds it
 // (GoBucketMap, go_bucket_map.hpp: 8-slot buckets with tophash bytes, keys and values inline,
-// mapaccess2_fast64 as an out-of-line call; no allocation per insert once grown) behind Go's sync.Mutex (SpinParkMutex: inlined CAS / XADD, spins
-// before parking) or sync.RWMutex (GoRWMutex: RLock is one XADD). The std:: maps above are
-// node-based (a pointer chase per lookup, an allocation per insert) behind glibc locks
-// (pthread_rwlock's RLock is a CAS loop), which gave them sync.Map's own dependent-load shape.
+// mapaccess2_fast64 as an out-of-line call; no allocation per insert once grown) behind Go's
+// sync.Mutex (SpinParkMutex: inlined CAS / XADD, spins before parking) or sync.RWMutex (GoRWMutex:
+// RLock is one XADD). The std:: maps above are node-based (a pointer chase per lookup, an
+// allocation per insert) behind glibc locks (pthread_rwlock's RLock is a CAS loop), which gave them
+// sync.Map's own dependent-load shape.
 template <class Mutex, template <class> class ReadLock>
 class GoLockedMap {
  public:
