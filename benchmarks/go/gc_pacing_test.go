@@ -16,6 +16,13 @@ const (
 	gcWarmupGCs     = 4
 	gcWarmupBatches = 64 // a cap, for the ballast run: at 257 MiB live it may not collect at all
 	gcBallastBytes  = 256 << 20
+	// Collections are counted over at least gcMinCountedGCs cycles (or gcMaxCountBatches
+	// batches), whatever b.N is. With the ballast the heap goal is ~514 MiB, one cycle per
+	// ~128 batches of 4 MiB, so the 20-40 batches b.N gives at 0.05 s see one cycle or none:
+	// 1/39 = 0.026 per op (a ratio of ~70 to gogc:100's 1.8) when one happened to land in the
+	// window, 0 (no ratio at all) when none did. Counting on, untimed, measures the rate.
+	gcMinCountedGCs   = 3
+	gcMaxCountBatches = 1024
 )
 
 // gcNode is 64 bytes (size class 64) and holds a pointer, so the GC scans it, as Boehm traces
@@ -98,7 +105,17 @@ func gcPacing(b *testing.B, gogc int, ballast bool) {
 	cpu1 := procCPUNanos()
 	runtime.ReadMemStats(&ms1)
 	n := float64(b.N)
-	b.ReportMetric(float64(ms1.NumGC-ms0.NumGC)/n, "gc_count")
+	// The cycle count per batch, over a window long enough to hold a few cycles: the timed
+	// batches, then more untimed ones while fewer than gcMinCountedGCs cycles were seen.
+	var counted runtime.MemStats
+	counted = ms1
+	batches := b.N
+	for counted.NumGC-ms0.NumGC < gcMinCountedGCs && batches < gcMaxCountBatches {
+		gcBatch()
+		batches++
+		runtime.ReadMemStats(&counted)
+	}
+	b.ReportMetric(float64(counted.NumGC-ms0.NumGC)/float64(batches), "gc_count")
 	b.ReportMetric((gcCPUNanos(&ms1)-gcCPUNanos(&ms0))/n, "gc_cpu_ns")
 	b.ReportMetric((cpu1-cpu0)/n, "cpu_ns")
 	// The heap goal the pacer set (MemStats.NextGC): the heap size at which the next cycle is
