@@ -50,7 +50,7 @@ def tree(folder):
     return found
 
 
-def regenerate(tmp, reports, machine, fail=False):
+def regenerate(tmp, reports, machine, fail=False, args=()):
     bench = os.path.join(tmp, "fake-bench")
     with open(bench, "w") as f:
         f.write(FAKE_BENCH)
@@ -59,7 +59,7 @@ def regenerate(tmp, reports, machine, fail=False):
            "FAKE_MACHINE": json.dumps(machine)}
     if fail:
         env["FAKE_FAIL"] = "1"
-    return subprocess.run([SCRIPT], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run([SCRIPT, *args], capture_output=True, text=True, env=env, timeout=60)
 
 
 def seed(reports, folder, machine, page):
@@ -113,6 +113,24 @@ with tempfile.TemporaryDirectory() as tmp:
     check(tree(os.path.join(reports, "f254ab05a1cf")) == kept, "failed report: notes changed")
     check(sorted(os.listdir(reports)) == ["all-cpus", "e727eba4", "f254ab05a1cf", "index.md"],
           f"failed report: reports/ holds {sorted(os.listdir(reports))}")
+
+    # --from: the notes of a finished run, no run made (the fake bench's `run` would write the
+    # other machine); the result is copied in as it is. Bad arguments: exit 2, nothing written.
+    finished = os.path.join(tmp, "finished.json")
+    with open(finished, "w") as f:
+        json.dump({"schema": "claimbench.result", "machine": ZEN4, "claims": [], "mark": 7}, f)
+    result = regenerate(tmp, reports, other, args=["--from", finished])
+    check(result.returncode == 0, f"--from: exit {result.returncode}: {result.stderr}")
+    with open(os.path.join(reports, "f254ab05a1cf", "result.json")) as f:
+        check(json.load(f).get("mark") == 7, "--from: the given result was not the one used")
+    check(tree(os.path.join(reports, "e727eba4")) == before, "--from: other folder changed")
+    kept = tree(reports)
+    for bad in (["--from"], ["--from", os.path.join(tmp, "absent.json")],
+                ["--from", finished, "extra"]):
+        result = regenerate(tmp, reports, ZEN4, args=bad)
+        check(result.returncode == 2 and "--from needs one result file" in result.stderr,
+              f"--from {bad[1:]}: exit {result.returncode}, {result.stderr!r}")
+    check(tree(reports) == kept, "--from with bad arguments changed reports/")
 
 if failures:
     print("FAIL regenerate-reports:\n  " + "\n  ".join(failures))
