@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace claimbench {
 
@@ -86,10 +87,13 @@ Repetition go_repetition(const GoBenchLine& line, int round) {
   return rep;
 }
 
-std::int64_t go_fixed_iterations(const std::vector<Repetition>& done) {
-  if (done.empty() || done.front().iterations <= 0) return 0;
-  // Go's ramp never goes past 1e9 iterations.
-  return std::min<std::int64_t>(done.front().iterations, 1'000'000'000);
+std::int64_t go_fixed_iterations(const std::vector<Repetition>& done, double min_time_s) {
+  if (done.empty()) return 0;
+  const Repetition& first = done.front();
+  if (first.iterations <= 0 || !(first.real_time_s > 0) || !(min_time_s > 0)) return 0;
+  const double n = static_cast<double>(first.iterations) * min_time_s / first.real_time_s;
+  // Go's own ramp never asks for more than 1e9 iterations; a round is at least one.
+  return static_cast<std::int64_t>(std::clamp(std::ceil(n), 1.0, 1e9));
 }
 
 }  // namespace claimbench
