@@ -103,26 +103,6 @@ TEST_CASE("a check's metric maps onto the Go unit that stands for it", "[go]") {
   CHECK(std::isnan(variant.metric(rep, "absent")));
 }
 
-TEST_CASE("after its first round a twin runs a fixed b.N that fills the time", "[go]") {
-  CHECK(go_fixed_iterations({}, 0.05) == 0);  // no round yet: Go's own ramp finds b.N
-  Repetition first;
-  first.iterations = 3'000'000;
-  first.real_time_s = 0.06;  // Go's ramp overshoots the 0.05 s asked for
-  Repetition later = first;
-  later.iterations = 7;
-  later.real_time_s = 1.0;
-  // From the first round only, so every later round does the same work.
-  CHECK(go_fixed_iterations({first, later}, 0.05) == 2'500'000);
-  CHECK(go_fixed_iterations({first}, 0.1) == 5'000'000);
-  Repetition slow;
-  slow.iterations = 1;
-  slow.real_time_s = 2.0;  // one op longer than the time: still one op, never zero
-  CHECK(go_fixed_iterations({slow}, 0.05) == 1);
-  Repetition broken;
-  broken.iterations = 0;
-  CHECK(go_fixed_iterations({broken}, 0.05) == 0);
-}
-
 TEST_CASE("a Go side runs at the C++ reference's threads, or a go-only check's", "[go]") {
   Check check = ratio_check("c", "BenchmarkX/a", "BenchmarkX/b");
   check.numerator_ref->threads = 1;

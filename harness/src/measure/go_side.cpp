@@ -3,9 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cmath>
-
 namespace claimbench {
 
 std::string go_package_of(const std::string& go_file) {
@@ -85,15 +82,6 @@ Repetition go_repetition(const GoBenchLine& line, int round) {
   for (const auto& [unit, value] : line.metrics)
     rep.counters[unit] = value;
   return rep;
-}
-
-std::int64_t go_fixed_iterations(const std::vector<Repetition>& done, double min_time_s) {
-  if (done.empty()) return 0;
-  const Repetition& first = done.front();
-  if (first.iterations <= 0 || !(first.real_time_s > 0) || !(min_time_s > 0)) return 0;
-  const double n = static_cast<double>(first.iterations) * min_time_s / first.real_time_s;
-  // Go's own ramp never asks for more than 1e9 iterations; a round is at least one.
-  return static_cast<std::int64_t>(std::clamp(std::ceil(n), 1.0, 1e9));
 }
 
 }  // namespace claimbench

@@ -157,7 +157,6 @@ void measure_go(VariantRun& variant, const std::filesystem::path& binary,
     twin.pus.push_back(static_cast<int>(pu));
   twin.gomaxprocs = variant.threads;
   twin.benchtime_s = options.min_time_s;
-  twin.benchtime_iters = go_fixed_iterations(variant.repetitions, options.min_time_s);
   twin.count = 1;
   twin.timeout = std::chrono::seconds(120);
   twin.stop = options.stop;

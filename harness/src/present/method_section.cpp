@@ -46,8 +46,10 @@ std::string method_section() {
       "rounds under several budgets). `--quick` runs 6 base rounds and at most 12.\n\n"
       "**Go twins.** A check's Go twins run in the same rounds, each round as its own process "
       "pinned to the same PUs with GOMAXPROCS equal to the C++ side's threads, and are judged "
-      "by the same rules. The first round finds b.N as `go test` does; later rounds run that "
-      "b.N scaled to the same time (`-test.benchtime Nx`), so every round does equal work.\n",
+      "by the same rules. Every round lets `go test` find b.N with its own ramp, as a Go user's "
+      "run does: a fixed b.N (`-test.benchtime Nx`) was tried and dropped, since a process that "
+      "starts measuring at once counts its start-up too (the oversubscription twin's context "
+      "switches per op rose 10x at one thread per PU, and its verdict flipped).\n",
       looks);
 }
 

@@ -51,10 +51,4 @@ bool wants_race_build(const std::string& twin);
 /// ("ns/op", "B/op", "allocs/op" and each reported metric), read back through go_unit.
 Repetition go_repetition(const GoBenchLine& line, int round);
 
-/// The b.N for a twin's next round: the first round's b.N, scaled to fill `min_time_s`, so later
-/// rounds run one fixed -test.benchtime Nx instead of Go's ramp (b.N = 1, 100, 10^4, ... each
-/// step re-running the benchmark function's setup: 0.18 s of process for a 0.05 s benchtime of
-/// BenchmarkFalseSharing/packed, 0.04 s with Nx). 0 (use the time) before any round ran.
-std::int64_t go_fixed_iterations(const std::vector<Repetition>& done, double min_time_s);
-
 }  // namespace claimbench
