@@ -14,16 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "analogues/fiber_sanitizer.hpp"
 #include "analogues/go_park.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define CLAIMBENCH_NEWPROC_ASAN 1
-#include <sanitizer/common_interface_defs.h>
-#endif
-#if defined(__SANITIZE_THREAD__)
-#define CLAIMBENCH_NEWPROC_TSAN 1
-#include <sanitizer/tsan_interface.h>
-#endif
 
 namespace claimbench::go {
 
@@ -56,7 +48,7 @@ class GoProc final : public GoroutineScheduler {
   // Go's _StackMin. A fiber cannot grow its stack, so pooled stacks carry a canary at the bottom,
   // checked at every goexit (a body that needs more than 2 KiB must ask for a bigger stack).
   // Unoptimised and sanitizer builds grow frames several-fold (spills, redzones): 64 KiB there.
-#if !defined(NDEBUG) || defined(CLAIMBENCH_NEWPROC_ASAN) || defined(CLAIMBENCH_NEWPROC_TSAN)
+#if !defined(NDEBUG) || defined(CLAIMBENCH_ASAN_FIBERS) || defined(CLAIMBENCH_TSAN_FIBERS)
   static constexpr std::size_t kStackMin = 64 * 1024;
 #else
   static constexpr std::size_t kStackMin = 2048;
@@ -66,10 +58,8 @@ class GoProc final : public GoroutineScheduler {
   GoProc(const GoProc&) = delete;
   GoProc& operator=(const GoProc&) = delete;
   ~GoProc() override {
-#ifdef CLAIMBENCH_NEWPROC_TSAN
     for (auto& g : all_)
-      if (g->tsan_fiber != nullptr) __tsan_destroy_fiber(g->tsan_fiber);
-#endif
+      sanitizer_.destroy(g->san);
   }
 
   // `go f()`. A body with deep frames (a benchmark loop, perf reads) asks for a larger stack;
@@ -89,11 +79,12 @@ class GoProc final : public GoroutineScheduler {
     g->self = boost::context::fiber{std::allocator_arg,
                                     boost::context::preallocated(sc.sp, sc.size, sc), KeepStack{},
                                     [g, fn = std::move(f)](boost::context::fiber&& g0) mutable {
-                                      g->p->entered_goroutine(g);
+                                      g->p->sanitizer_.entered_fiber(g->san);
                                       g->g0 = std::move(g0);
                                       fn();
                                       g->finished = true;  // goexit1
-                                      g->p->leaving_to_g0(g, /*dying=*/true);
+                                      g->p->sanitizer_.leaving_to_g0(g->san,
+                                                                     /*dying=*/true);
                                       return std::move(g->g0);
                                     }};
     ++live_;
@@ -114,9 +105,9 @@ class GoProc final : public GoroutineScheduler {
       }
       current_ = this;
       running_ = g;
-      switching_to(g);
+      sanitizer_.switching_to(g->san, g->stack.get(), g->stack_size);
       g->self = std::move(g->self).resume();
-      entered_g0();
+      sanitizer_.entered_g0();
       running_ = nullptr;
       current_ = nullptr;
       if (g->finished) goexit0(g);
@@ -128,9 +119,9 @@ class GoProc final : public GoroutineScheduler {
     auto* g = static_cast<G*>(running_);
     if (g == nullptr) throw std::logic_error("GoProc::park outside a goroutine");
     if (g->tracking_seq++ % kTrackingPeriod == 0) g->tracking = true;  // _Grunning -> _Gwaiting
-    leaving_to_g0(g, /*dying=*/false);
+    sanitizer_.leaving_to_g0(g->san, /*dying=*/false);
     g->g0 = std::move(g->g0).resume();
-    entered_goroutine(g);
+    sanitizer_.entered_fiber(g->san);
   }
 
   // goready: runqput(next=true).
@@ -180,8 +171,7 @@ class GoProc final : public GoroutineScheduler {
     bool tracking = false;          // g.tracking
     std::uint8_t tracking_seq = 0;  // g.trackingSeq
     std::int64_t runnable_stamp = 0;
-    void* tsan_fiber = nullptr;
-    void* asan_fake_stack = nullptr;
+    FiberSanitizerState san;
   };
 
   // The stack belongs to the G, not to the fiber: Boost.Context must not free it at exit.
@@ -195,9 +185,7 @@ class GoProc final : public GoroutineScheduler {
     g->p = this;
     g->stack = std::make_unique_for_overwrite<unsigned char[]>(stack_bytes);
     g->stack_size = stack_bytes;
-#ifdef CLAIMBENCH_NEWPROC_TSAN
-    g->tsan_fiber = __tsan_create_fiber(0);
-#endif
+    sanitizer_.create(g->san);
     all_.push_back(std::move(g));
     return all_.back().get();
   }
@@ -247,43 +235,7 @@ class GoProc final : public GoroutineScheduler {
     return g;
   }
 
-  // Sanitizer bookkeeping around each switch (as in go_sched.hpp); nothing in a normal build.
-  void switching_to(G* g) {
-#ifdef CLAIMBENCH_NEWPROC_ASAN
-    __sanitizer_start_switch_fiber(&asan_fake_stack_, g->stack.get(), g->stack_size);
-#endif
-#ifdef CLAIMBENCH_NEWPROC_TSAN
-    if (tsan_g0_ == nullptr) tsan_g0_ = __tsan_get_current_fiber();
-    __tsan_switch_to_fiber(g->tsan_fiber, 0);
-#endif
-    (void)g;
-  }
-  void leaving_to_g0(G* g, bool dying) {
-#ifdef CLAIMBENCH_NEWPROC_ASAN
-    __sanitizer_start_switch_fiber(dying ? nullptr : &g->asan_fake_stack, g0_bottom_, g0_size_);
-#endif
-#ifdef CLAIMBENCH_NEWPROC_TSAN
-    __tsan_switch_to_fiber(tsan_g0_, 0);
-#endif
-    (void)g;
-    (void)dying;
-  }
-  void entered_goroutine(G* g) {
-#ifdef CLAIMBENCH_NEWPROC_ASAN
-    __sanitizer_finish_switch_fiber(g->asan_fake_stack, &g0_bottom_, &g0_size_);
-#endif
-    (void)g;
-  }
-  void entered_g0() {
-#ifdef CLAIMBENCH_NEWPROC_ASAN
-    __sanitizer_finish_switch_fiber(asan_fake_stack_, nullptr, nullptr);
-#endif
-  }
-
-  [[maybe_unused]] void* asan_fake_stack_ = nullptr;
-  [[maybe_unused]] const void* g0_bottom_ = nullptr;
-  [[maybe_unused]] std::size_t g0_size_ = 0;
-  [[maybe_unused]] void* tsan_g0_ = nullptr;
+  FiberSanitizer sanitizer_;
   std::size_t live_ = 0;
   std::int64_t timer_when_ = 0;  // pp.timer0When: 0 = no timer pending
   std::function<void()> timer_f_;

@@ -13,18 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "analogues/fiber_sanitizer.hpp"
 #include "analogues/go_park.hpp"
-
-// Sanitizers must be told when the stack changes under them, or a fiber switch looks like a
-// corrupt stack (ASan) or unbalanced function entries and races (TSan).
-#if defined(__SANITIZE_ADDRESS__)
-#define CLAIMBENCH_ASAN_FIBERS 1
-#include <sanitizer/common_interface_defs.h>
-#endif
-#if defined(__SANITIZE_THREAD__)
-#define CLAIMBENCH_TSAN_FIBERS 1
-#include <sanitizer/tsan_interface.h>
-#endif
 
 namespace claimbench::go {
 
@@ -50,8 +40,7 @@ class GoScheduler final : public GoroutineScheduler {
     bool finished = false;
     const void* stack_bottom = nullptr;  // for sanitizer annotations only
     std::size_t stack_size = 0;
-    void* tsan_fiber = nullptr;
-    void* asan_fake_stack = nullptr;  // ASan's fake stack of this goroutine while it is parked
+    FiberSanitizerState san;
   };
 
   // Go's goroutines start with 2 KiB and grow; a fiber cannot grow, so each gets a fixed stack
@@ -73,17 +62,16 @@ class GoScheduler final : public GoroutineScheduler {
     const boost::context::stack_context sc = salloc.allocate();
     raw->stack_bottom = static_cast<const char*>(sc.sp) - sc.size;
     raw->stack_size = sc.size;
-#ifdef CLAIMBENCH_TSAN_FIBERS
-    raw->tsan_fiber = __tsan_create_fiber(0);
-#endif
+    sanitizer_.create(raw->san);
     raw->self =
         boost::context::fiber{std::allocator_arg, boost::context::preallocated(sc.sp, sc.size, sc),
                               salloc, [raw, fn = std::move(f)](boost::context::fiber&& g0) mutable {
-                                raw->sched->entered_goroutine(raw);
+                                raw->sched->sanitizer_.entered_fiber(raw->san);
                                 raw->g0 = std::move(g0);
                                 fn();
                                 raw->finished = true;
-                                raw->sched->leaving_to_g0(raw, /*dying=*/true);
+                                raw->sched->sanitizer_.leaving_to_g0(raw->san,
+                                                                     /*dying=*/true);
                                 return std::move(raw->g0);
                               }};
     runq_.push_back(raw);
@@ -100,17 +88,14 @@ class GoScheduler final : public GoroutineScheduler {
       if (g == nullptr) throw std::logic_error("all goroutines are asleep - deadlock!");
       current_ = this;
       running_ = g;
-      switching_to(g);
+      sanitizer_.switching_to(g->san, g->stack_bottom, g->stack_size);
       g->self = std::move(g->self).resume();
-      entered_g0();
+      sanitizer_.entered_g0();
       running_ = nullptr;
       current_ = nullptr;
       if (g->finished) {
         --live;
-#ifdef CLAIMBENCH_TSAN_FIBERS
-        __tsan_destroy_fiber(g->tsan_fiber);
-        g->tsan_fiber = nullptr;
-#endif
+        sanitizer_.destroy(g->san);
       }
     }
   }
@@ -119,9 +104,9 @@ class GoScheduler final : public GoroutineScheduler {
   void park() override {
     auto* g = static_cast<G*>(running_);
     if (g == nullptr) throw std::logic_error("GoScheduler::park outside a goroutine");
-    leaving_to_g0(g, /*dying=*/false);
+    sanitizer_.leaving_to_g0(g->san, /*dying=*/false);
     g->g0 = std::move(g->g0).resume();
-    entered_goroutine(g);
+    sanitizer_.entered_fiber(g->san);
   }
 
   // goready: runqput(next=true). A goroutine already in runnext is kicked to the queue's tail
@@ -133,40 +118,6 @@ class GoScheduler final : public GoroutineScheduler {
   }
 
  private:
-  // Sanitizer bookkeeping around each switch; compiles to nothing in a normal build.
-  void switching_to(G* g) {
-#ifdef CLAIMBENCH_ASAN_FIBERS
-    __sanitizer_start_switch_fiber(&asan_fake_stack_, g->stack_bottom, g->stack_size);
-#endif
-#ifdef CLAIMBENCH_TSAN_FIBERS
-    if (tsan_g0_ == nullptr) tsan_g0_ = __tsan_get_current_fiber();
-    __tsan_switch_to_fiber(g->tsan_fiber, 0);
-#endif
-    (void)g;
-  }
-  void leaving_to_g0(G* g, bool dying) {
-#ifdef CLAIMBENCH_ASAN_FIBERS
-    __sanitizer_start_switch_fiber(dying ? nullptr : &g->asan_fake_stack, g0_bottom_, g0_size_);
-#endif
-#ifdef CLAIMBENCH_TSAN_FIBERS
-    __tsan_switch_to_fiber(tsan_g0_, 0);
-#endif
-    (void)g;
-    (void)dying;
-  }
-  // On a goroutine's stack, after a switch from g0: learn g0's stack (the thread's) from it.
-  void entered_goroutine(G* g) {
-#ifdef CLAIMBENCH_ASAN_FIBERS
-    __sanitizer_finish_switch_fiber(g->asan_fake_stack, &g0_bottom_, &g0_size_);
-#endif
-    (void)g;
-  }
-  void entered_g0() {
-#ifdef CLAIMBENCH_ASAN_FIBERS
-    __sanitizer_finish_switch_fiber(asan_fake_stack_, nullptr, nullptr);
-#endif
-  }
-
   G* next() {
     if (G* g = std::exchange(runnext_, nullptr)) return g;
     if (runq_.empty()) return nullptr;
@@ -175,10 +126,7 @@ class GoScheduler final : public GoroutineScheduler {
     return g;
   }
 
-  [[maybe_unused]] void* asan_fake_stack_ = nullptr;  // g0's, while a goroutine runs
-  [[maybe_unused]] const void* g0_bottom_ = nullptr;
-  [[maybe_unused]] std::size_t g0_size_ = 0;
-  [[maybe_unused]] void* tsan_g0_ = nullptr;
+  FiberSanitizer sanitizer_;
   G* runnext_ = nullptr;
   std::deque<G*> runq_;
   std::vector<std::unique_ptr<G>> all_;
