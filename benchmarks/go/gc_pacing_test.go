@@ -107,8 +107,7 @@ func gcPacing(b *testing.B, gogc int, ballast bool) {
 	n := float64(b.N)
 	// The cycle count per batch, over a window long enough to hold a few cycles: the timed
 	// batches, then more untimed ones while fewer than gcMinCountedGCs cycles were seen.
-	var counted runtime.MemStats
-	counted = ms1
+	counted := ms1
 	batches := b.N
 	for counted.NumGC-ms0.NumGC < gcMinCountedGCs && batches < gcMaxCountBatches {
 		gcBatch()
