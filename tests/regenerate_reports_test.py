@@ -124,11 +124,34 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(os.path.join(reports, "f254ab05a1cf", "result.json")) as f:
         check(json.load(f).get("mark") == 7, "--from: the given result was not the one used")
     check(tree(os.path.join(reports, "e727eba4")) == before, "--from: other folder changed")
+    # --from with two parts of one machine's run (an interrupted run and the run of the claims
+    # it did not finish): both kept, both reported, and the cross-CPU view reads both.
+    part2 = os.path.join(tmp, "part2.json")
+    with open(part2, "w") as f:
+        json.dump({"schema": "claimbench.result", "machine": ZEN4, "claims": [], "mark": 8}, f)
+    result = regenerate(tmp, reports, other, args=["--from", finished, part2])
+    check(result.returncode == 0, f"--from two parts: exit {result.returncode}: {result.stderr}")
+    folder = os.path.join(reports, "f254ab05a1cf")
+    with open(os.path.join(folder, "result.json")) as f:
+        check(json.load(f).get("mark") == 7, "--from two parts: result.json is not the first")
+    with open(os.path.join(folder, "result-2.json")) as f:
+        check(json.load(f).get("mark") == 8, "--from two parts: result-2.json is not the second")
+    with open(os.path.join(folder, "index.md")) as f:
+        check("notes of 2 result(s)" in f.read(), "--from two parts: notes not of both parts")
+    with open(os.path.join(reports, "index.md")) as f:
+        check("notes of 3 result(s)" in f.read(), "--from two parts: cross-CPU view missed one")
+    check(tree(os.path.join(reports, "e727eba4")) == before, "--from two parts: other changed")
+
     kept = tree(reports)
-    for bad in (["--from"], ["--from", os.path.join(tmp, "absent.json")],
-                ["--from", finished, "extra"]):
+    absent = os.path.join(tmp, "absent.json")
+    elsewhere = os.path.join(tmp, "elsewhere.json")
+    with open(elsewhere, "w") as f:
+        json.dump({"schema": "claimbench.result", "machine": other, "claims": []}, f)
+    for bad, message in ((["--from"], "got none"), (["--from", absent], "absent.json' is not"),
+                         (["--from", finished, absent], "absent.json' is not"),
+                         (["--from", finished, elsewhere], "from different machines")):
         result = regenerate(tmp, reports, ZEN4, args=bad)
-        check(result.returncode == 2 and "--from needs one result file" in result.stderr,
+        check(result.returncode == 2 and message in result.stderr,
               f"--from {bad[1:]}: exit {result.returncode}, {result.stderr!r}")
     check(tree(reports) == kept, "--from with bad arguments changed reports/")
 
