@@ -10,11 +10,12 @@
 // scalar (no-tree-vectorize on that function only): virtual vs direct-scalar is the comparison
 // that transfers to Go.
 //
-// BM_TypeSwitch: a switch over 8 types hit on its first or its last case, written three ways: a
+// BM_TypeSwitch: a switch over 8 types hit on its first or its last case, written four ways: a
 // chain of dynamic_cast (walks the class hierarchy in libstdc++ per test), a chain of typeid
-// compares (one type-word compare per test, as the seed describes Go's switch), and
-// std::variant + std::visit (dispatch by the stored index). The case hit is data: first and last
-// run the same compiled loop of their form.
+// compares (one type-word compare per test, as the seed describes Go's switch, and as Go runs an
+// if-else chain of type assertions), std::variant + std::visit (dispatch by the stored index),
+// and Go 1.19's compiled type switch (binary search over the cases' type hashes). The case hit is
+// data: first and last run the same compiled loop of their form.
 //
 // BM_Generics: sort 64K int32 copied from a fixed shuffled source each iteration, with std::sort
 // and an inlined `<` (monomorphised), std::sort calling its comparator through a function
@@ -43,6 +44,12 @@
 //    are local), so no strcmp runs: 8 compares for the last case, 1 for the first.
 //  - visit: per switch `cmpb $0x7,0x4(%rax)` (valueless check), the index byte loaded and
 //    `jmp *%rdx` through a jump table: the same instructions for every alternative.
+//  - go-switch: a `call` to switch_go per object; in it `test` of the type word, `mov
+//    0x10(%rdx),%eax` (the hash), then the twin's own tree: `cmp $0x62db3888` / ja, `cmp
+//    $0x275647a1` / ja (or `cmp $0x7779c40d` / ja), then the leaf pair's `cmp`/je, the matched
+//    leaf's `lea kGoType<K>` + `cmp` with the type word: the constants and split order of go1.19's
+//    compiled typeSwitch. GCC lays each pair's first match out of line (`je` taken) where Go
+//    falls through; the compare count is the same, 3 for both tsCase0 and tsCase7.
 //  - one BM_TypeSwitch body per form (no .constprop clones: noipa), so first and last differ
 //    only in the objects' dynamic type.
 //  - std-sort: __introsort_loop<_Iter_less_iter> compares inline (cmp/jl in the partition loop).
@@ -258,7 +265,72 @@ using AnyValue = VariantOf<Cases>::type;
       [](const auto& v) { return handle<std::remove_cvref_t<decltype(v)>::kIndex>(v.value); }, any);
 }
 
-enum class Switch { dyncast, type_id, visit };
+// Go 1.19's type switch as its compiler emits it (cmd/compile/internal/walk/switch.go,
+// typeSwitch.flush and binarySearch): the interface's type word is tested for nil, the type's
+// hash (runtime._type.hash, at +0x10) is loaded once, the cases are sorted by hash and
+// binary-searched (split while 4 or more remain, then tested in order), and a hash match is
+// confirmed by one type-word compare. So a case costs what its place in hash order costs, not
+// its place in the source: 3 or 4 hash compares for each of 8 cases.
+struct GoType {  // the head of runtime._type: what a type switch reads
+  std::uintptr_t size;
+  std::uintptr_t ptrdata;
+  std::uint32_t hash;
+};
+struct GoAny {  // an `any`: type word and data word
+  const GoType* type;
+  const int* data;
+};
+// The hashes go1.19 gave the twin's tsCase0..tsCase7 (the constants of its compiled typeSwitch,
+// `go tool objdump -s typeSwitch`), so this model searches them in the twin's order: tsCase7 and
+// tsCase0 both sit first in a pair of leaves, three hash compares each.
+constexpr std::array<std::uint32_t, kCases> kGoTypeHash = {
+    0xf4f81984, 0x2c8be623, 0x62db3888, 0x7779c40d, 0xf7d97fa9, 0x757a3391, 0x275647a1, 0x1a07c36e};
+template <int K>
+constexpr GoType kGoType{sizeof(int), 0, kGoTypeHash[K]};
+// Case indices in ascending hash order, as typeSwitch.flush sorts them.
+constexpr std::array<int, kCases> kByHash = [] {
+  std::array<int, kCases> order{};
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [](int a, int b) { return kGoTypeHash[a] < kGoTypeHash[b]; });
+  return order;
+}();
+
+// binarySearch's leaves: `if h == hash { if type == T { body } else default }`, in order.
+template <int I, int Hi>
+[[gnu::always_inline]] inline int go_switch_leaves(std::uint32_t h, const GoAny& x) {
+  if constexpr (I == Hi) {
+    return -1;
+  } else {
+    constexpr int kCase = kByHash[I];
+    if (h == kGoTypeHash[kCase]) return x.type == &kGoType<kCase> ? handle<kCase>(*x.data) : -1;
+    return go_switch_leaves<I + 1, Hi>(h, x);
+  }
+}
+// binarySearch: below 4 cases test in order, else split on `h <= hash[half-1]`.
+template <int Lo, int Hi>
+[[gnu::always_inline]] inline int go_switch_search(std::uint32_t h, const GoAny& x) {
+  if constexpr (Hi - Lo < 4) {
+    return go_switch_leaves<Lo, Hi>(h, x);
+  } else {
+    constexpr int kHalf = Lo + (Hi - Lo) / 2;
+    if (h <= kGoTypeHash[kByHash[kHalf - 1]]) return go_switch_search<Lo, kHalf>(h, x);
+    return go_switch_search<kHalf, Hi>(h, x);
+  }
+}
+// Out of line, as the twin's typeSwitch is (//go:noinline): one call per switch on both sides.
+[[gnu::noinline]] int switch_go(const GoAny& x) {
+  if (x.type == nullptr) return -1;
+  return go_switch_search<0, kCases>(x.type->hash, x);
+}
+template <int... K>
+const GoType* go_type_of(int which, std::integer_sequence<int, K...>) {
+  const GoType* type = nullptr;
+  static_cast<void>(((which == K ? (type = &kGoType<K>, true) : false) || ...));
+  return type;
+}
+
+enum class Switch { dyncast, type_id, visit, go };
 
 // Builders for a case chosen at run time: index -> Case<K> / Value<K>.
 template <int... K>
@@ -280,23 +352,31 @@ AnyValue make_value(int which, int value, std::integer_sequence<int, K...>) {
 // first and last differed by 1.5x from code layout alone.) All objects are of one case, so the
 // branch pattern is constant (a hot switch that keeps seeing one type): the cost measured is the
 // tests done before the match, not mispredictions. noipa: GCC would otherwise clone the function
-// for each constant `which` (IPA-CP) and compile two loops again.
+// for each constant `which` (IPA-CP) and compile two loops again. Aligned labels: std::visit's
+// first and last arms are the same three instructions, yet adding switch_go (elsewhere in this
+// file) moved them to 0x...b8 and 0x...c8 and made visit/first 2.06 ns against visit/last 1.55
+// on the Zen 4 guest; with each arm on its own 64-byte line they measured 0.98 and 1.09.
 template <Switch kForm>
-CB_NOIPA void BM_TypeSwitch(benchmark::State& state, int which) {
+CB_NOIPA CB_ALIGN_LABELS void BM_TypeSwitch(benchmark::State& state, int which) {
   std::vector<std::unique_ptr<Node>> owned;
   std::vector<const Node*> nodes;
   std::vector<AnyValue> values;
+  std::vector<int> boxed(kSwitchesPerIteration);  // an `any`'s data words
+  std::vector<GoAny> anys;
   for (int i = 0; i < kSwitchesPerIteration; ++i) {
     owned.push_back(make_node(which, Cases{}));
     owned.back()->value = i;
     nodes.push_back(owned.back().get());
     values.push_back(make_value(which, i, Cases{}));
+    boxed[i] = i;
+    anys.push_back({go_type_of(which, Cases{}), &boxed[i]});
   }
 
   const auto one = [&](std::size_t i) {
     if constexpr (kForm == Switch::dyncast) return switch_dyncast(nodes[i], Cases{});
     if constexpr (kForm == Switch::type_id) return switch_typeid(nodes[i], Cases{});
     if constexpr (kForm == Switch::visit) return switch_visit(values[i]);
+    if constexpr (kForm == Switch::go) return switch_go(anys[i]);
   };
   // Each form must take the arm of the case it was given (handle<K> adds K*7+1).
   for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -324,6 +404,9 @@ void BM_TypeSwitch_Typeid(benchmark::State& state, int which) {
 void BM_TypeSwitch_Visit(benchmark::State& state, int which) {
   BM_TypeSwitch<Switch::visit>(state, which);
 }
+void BM_TypeSwitch_Go(benchmark::State& state, int which) {
+  BM_TypeSwitch<Switch::go>(state, which);
+}
 
 constexpr int kFirst = 0;
 constexpr int kLast = kCases - 1;
@@ -334,6 +417,8 @@ BENCHMARK_CAPTURE(BM_TypeSwitch_Typeid, first, kFirst)->Name("BM_TypeSwitch/type
 BENCHMARK_CAPTURE(BM_TypeSwitch_Typeid, last, kLast)->Name("BM_TypeSwitch/typeid/last");
 BENCHMARK_CAPTURE(BM_TypeSwitch_Visit, first, kFirst)->Name("BM_TypeSwitch/visit/first");
 BENCHMARK_CAPTURE(BM_TypeSwitch_Visit, last, kLast)->Name("BM_TypeSwitch/visit/last");
+BENCHMARK_CAPTURE(BM_TypeSwitch_Go, first, kFirst)->Name("BM_TypeSwitch/go-switch/first");
+BENCHMARK_CAPTURE(BM_TypeSwitch_Go, last, kLast)->Name("BM_TypeSwitch/go-switch/last");
 // clang-format on
 
 // ---- BM_Generics -----------------------------------------------------------------------------

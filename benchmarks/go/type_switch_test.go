@@ -29,8 +29,9 @@ func (c tsCase5) handle() int { return c.v + 5*7 + 1 }
 func (c tsCase6) handle() int { return c.v + 6*7 + 1 }
 func (c tsCase7) handle() int { return c.v + 7*7 + 1 }
 
-// typeSwitch is the Go type switch the seed describes ("typeid" on the C++ side: a compare of
-// the type word per case, in the seed's reading). go1.19 compiles it (go tool objdump): the
+// typeSwitch is the Go type switch the seed describes (the seed reads it as a compare of the
+// type word per case; "go-switch" on the C++ side models what go1.19 emits). go1.19 compiles it
+// (go tool objdump): the
 // type word's hash (the *_type's hash field at +0x10) is loaded once and binary-searched over
 // the 8 cases' hashes sorted (cmd/compile/internal/walk/switch.go, typeSwitch.flush), then one
 // type-word compare confirms the match: about three hash compares for any case.
@@ -59,8 +60,9 @@ func typeSwitch(x any) int {
 }
 
 // assertChain is `if v, ok := x.(T0); ok {...} else if ...`: type assertions tried in order,
-// one type-word compare each (the twin of the C++ dynamic_cast chain, which is that idiom;
-// Go has no hierarchy to walk, so each test is a pointer compare).
+// one type-word compare each: the twin of the C++ typeid chain (a pointer compare per test).
+// The C++ dynamic_cast chain is the same idiom, but each of its tests walks a class hierarchy,
+// which Go types do not have.
 //
 //go:noinline
 func assertChain(x any) int {
