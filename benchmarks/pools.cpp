@@ -361,6 +361,19 @@ void locked_release(void* p) {
   std::free(p);
 }
 
+// The twin's global-mutex: `mu.Lock(); blk := make([]byte, n); mu.Unlock()` with Go's mutex
+// (spin, then park), and nothing locked on the way out, since Go's GC frees the garbage. The
+// std::mutex pair above locks both malloc and free and sleeps in the kernel at once: on the Zen 4
+// guest it measured 12.3x glibc at two threads where the twin measured 2.11x.
+claimbench::go::SpinParkMutex& go_allocator_lock() {
+  static claimbench::go::SpinParkMutex mu;
+  return mu;
+}
+void* go_locked_alloc(std::size_t bytes) {
+  std::lock_guard lock(go_allocator_lock());
+  return std::malloc(bytes);
+}
+
 void churn(benchmark::State& state, AllocatorFns fns) {
   claimbench::BenchThread thread(state, kOpsPerIteration);
   void* live[kLive] = {};
@@ -389,6 +402,9 @@ void BM_AllocatorCache_Glibc(benchmark::State& state) {
 void BM_AllocatorCache_GlobalMutex(benchmark::State& state) {
   churn(state, {locked_alloc, locked_release});
 }
+void BM_AllocatorCache_GoMutex(benchmark::State& state) {
+  churn(state, {go_locked_alloc, glibc_release});
+}
 void BM_AllocatorCache_External(benchmark::State& state, const External& (*which)()) {
   const External& lib = which();
   if (!lib.missing.empty()) {
@@ -403,6 +419,9 @@ BENCHMARK(BM_AllocatorCache_Glibc)
     ->Apply(claimbench::sweep_threads);
 BENCHMARK(BM_AllocatorCache_GlobalMutex)
     ->Name("BM_AllocatorCache/global-mutex")
+    ->Apply(claimbench::sweep_threads);
+BENCHMARK(BM_AllocatorCache_GoMutex)
+    ->Name("BM_AllocatorCache/go-mutex")
     ->Apply(claimbench::sweep_threads);
 BENCHMARK_CAPTURE(BM_AllocatorCache_External, jemalloc, jemalloc)
     ->Name("BM_AllocatorCache/jemalloc")
