@@ -5,6 +5,7 @@
 
 #include "claimbench/judge/sequential.hpp"
 #include "claimbench/judge/stats.hpp"
+#include "claimbench/judge/verdict.hpp"
 
 using namespace claimbench;
 
@@ -144,4 +145,66 @@ TEST_CASE("a clear effect is decided at the first look, before today's ten round
   }
   CHECK(plan.looks.front().rounds < 10);
   CHECK(decided_first >= 190);
+}
+
+TEST_CASE("a side whose interval lies between the bounds stops, and adds no wrong call",
+          "[sequential]") {
+  // Check: holds at >= 1.5, refuted below 1.1 (local-run-queues' bounds). Pairs' log-ratios
+  // normal with a 15% spread, judged through judge() at each look as the runner does; a side
+  // stops at its first HOLDS/REFUTED or at its first futile look.
+  Check check;
+  check.id = "band";
+  check.at_least = 1.5;
+  check.refuted_below = 1.1;
+  const auto plan = make_plan(8, 32, 0.025);
+  const auto run = [&](double true_ratio, std::mt19937_64& rng) {
+    std::normal_distribution<double> normal(std::log(true_ratio), 0.15);
+    CheckSamples samples;
+    for (const auto& look : plan.looks) {
+      while (static_cast<int>(samples.numerator.size()) < look.rounds) {
+        samples.numerator.push_back(std::exp(normal(rng)));
+        samples.denominator.push_back(1.0);
+      }
+      auto outcome = judge(check, samples, 10.0, nullptr, look);
+      if (outcome.verdict != Verdict::inconclusive || outcome.futile) return outcome;
+    }
+    return judge(check, samples, 10.0, nullptr, plan.looks.back());
+  };
+  std::mt19937_64 rng(20261127);
+  // In the middle of the band (1.28): most runs stop before the 32-round budget, INCONCLUSIVE.
+  int early = 0;
+  int decided = 0;
+  for (int r = 0; r < 500; ++r) {
+    const auto outcome = run(1.28, rng);
+    if (outcome.rounds < 32) ++early;
+    if (outcome.verdict != Verdict::inconclusive) ++decided;
+    if (outcome.futile) CHECK(outcome.undecided == "borderline");
+  }
+  CHECK(early >= 400);
+  CHECK(decided <= 25);  // a wrong call is at most the plan's 2.5% per side (+ slack)
+  // Exactly on the holds bound: stopping for futility never adds a wrong HOLDS, so the rate
+  // stays within the plan's 2.5% (Monte Carlo slack 3 standard errors).
+  int wrong = 0;
+  const int runs = 2000;
+  for (int r = 0; r < runs; ++r) {
+    if (run(1.5, rng).verdict == Verdict::holds) ++wrong;
+  }
+  CHECK(static_cast<double>(wrong) / runs <= 0.025 + 3 * 0.0035);
+  // Never for equivalence checks, and not when the interval reaches a bound.
+  Check within;
+  within.id = "eq";
+  within.kind = CheckKind::equivalent;
+  within.within = 0.1;
+  CheckSamples near_one;
+  for (int i = 0; i < 8; ++i) {
+    near_one.numerator.push_back(1.09 + 0.01 * (i % 3));
+    near_one.denominator.push_back(1.0);
+  }
+  CHECK_FALSE(judge(within, near_one, 10.0, nullptr, plan.looks.front()).futile);
+  CheckSamples wide;
+  for (int i = 0; i < 8; ++i) {
+    wide.numerator.push_back(i % 2 != 0 ? 1.0 : 1.6);
+    wide.denominator.push_back(1.0);
+  }
+  CHECK_FALSE(judge(check, wide, 10.0, nullptr, plan.looks.front()).futile);
 }

@@ -65,6 +65,21 @@ double absolute_spread(const Check& check, const std::vector<double>& values) {
   return mad / scale;
 }
 
+// The interval lies wholly in the band where neither bound is cleared: at_least checks
+// [refuted_below, at_least), at_most checks (at_most, refuted_above]. Checks whose two bounds
+// coincide have no band; equivalence checks have none either (a narrow enough interval always
+// lands inside the margin or outside it).
+bool between_bounds(const Check& check, const Interval& ci) {
+  if (check.kind == CheckKind::equivalent) return false;
+  if (check.at_least) {
+    const double refute = check.refuted_below.value_or(*check.at_least);
+    return refute < *check.at_least && ci.lo >= refute && ci.hi < *check.at_least;
+  }
+  if (!check.at_most) return false;
+  const double refute = check.refuted_above.value_or(*check.at_most);
+  return refute > *check.at_most && ci.lo > *check.at_most && ci.hi <= refute;
+}
+
 // INCONCLUSIVE, but why: a point interval at the estimate would still be undecided exactly when
 // the estimate sits in the band between the refute and the holds bound (borderline); otherwise
 // the interval is merely too wide (noisy).
@@ -99,6 +114,7 @@ CheckOutcome judge_with(const Check& check, const CheckSamples& samples, double 
       look != nullptr ? look_interval(values, *look) : median_interval(values, out.confidence);
   out.estimate = absolute ? median(values) : std::exp(median(values));
   if (ci) out.ci = absolute ? *ci : Interval{std::exp(ci->lo), std::exp(ci->hi)};
+  out.futile = out.ci && between_bounds(check, *out.ci);
   if (!absolute) {
     out.spread_numerator = relative_spread(finite(samples.numerator));
     out.spread_denominator = relative_spread(finite(samples.denominator));

@@ -428,7 +428,16 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
     const Look* look = sides[s].plan.at(rounds);
     if (look == nullptr) return false;
     sides[s].outcome = judge_side(claim, run, sides[s], *look);
-    return settled(*sides[s].outcome);
+    auto& outcome = *sides[s].outcome;
+    if (settled(outcome)) return true;
+    // Futility: an interval wholly between the bounds does not move out of the band as more
+    // rounds narrow it, so the side stops here (INCONCLUSIVE, borderline) and its rounds go to
+    // sides that can still be decided.
+    if (outcome.futile && look != &sides[s].plan.looks.back()) {
+      outcome.reason += "; stopped at this look: the whole interval lies between the bounds";
+      return true;
+    }
+    return false;
   };
   hooks.stop = [&] { return options.stop != nullptr && options.stop->load(); };
   hooks.now = [] {

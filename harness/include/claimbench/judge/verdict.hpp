@@ -47,6 +47,11 @@ struct CheckOutcome {
   /// band but the interval, or a side's spread, is too wide), "too few" (not enough pairs for
   /// an interval), or "mechanism" (the counter moved against the time ratio). Else empty.
   std::string undecided;
+  /// The whole interval lies in the band between the refute and the holds bound (never for
+  /// equivalence checks, which have no such band): later looks, whose intervals shrink around
+  /// an estimate inside the band, would not decide it, so the runner stops measuring the side.
+  /// Stopping can only turn a later decision into INCONCLUSIVE, never add a wrong one.
+  bool futile = false;
 };
 
 /// Smallest number of pairs that can reach a 95% interval for a median.
