@@ -482,6 +482,23 @@ with tempfile.TemporaryDirectory() as tmp:
             fail("the Intel page must list its opened counters and no latency matrix:\n" + intel)
         if "(machine-e727eba4.md)" not in read(os.path.join(out, "index.md")):
             fail("the index does not link the machine pages")
+        # Claims measured by two versions of claimbench: the page and the index name both.
+        import json
+        versions = os.path.join(tmp, "versions")
+        os.mkdir(versions)
+        doc = json.load(open(os.path.join(GO_RESULTS, "amd-epyc-go.json")))
+        for n, version in enumerate(("0.2.0", "0.1.0")):
+            part = dict(doc, claimbench_version=version, claims=doc["claims"][n::2])
+            json.dump(part, open(os.path.join(versions, f"v{n}.json"), "w"))
+        out2 = os.path.join(tmp, "versions-out")
+        result = bench("report", versions, "-o", out2, env=NO_CHARTS)
+        if result.returncode != 0:
+            fail("bench report failed", result)
+        page = read(os.path.join(out2, "machine-e727eba4.md"))
+        if "| claimbench | 0.1.0, 0.2.0 |" not in page:
+            fail("the machine page does not name both claimbench versions:\n" + page)
+        if "(claimbench 0.1.0, 0.2.0; 2 result files)" not in read(os.path.join(out2, "index.md")):
+            fail("the index does not name both claimbench versions")
     elif CASE == "report-five-machines":
         import json
         folder = os.path.join(tmp, "five")

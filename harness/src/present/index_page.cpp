@@ -142,8 +142,9 @@ std::string index_page(const std::vector<MachineResults>& machines, const ChartR
       "fixed in the claim file before measuring; the number is the measured ratio "
       "(numerator / denominator).\n\n## Machines\n\n";
   for (const auto& m : machines) {
-    index += fmt::format("- **[{}]({})** {}: {} ({} result file{})\n", m.id, machine_page_name(m),
-                         m.label, machine_summary(m.machine), m.files.size(),
+    index += fmt::format("- **[{}]({})** {}: {} (claimbench {}; {} result file{})\n", m.id,
+                         machine_page_name(m), m.label, machine_summary(m.machine),
+                         fmt::join(bench_versions(m), ", "), m.files.size(),
                          m.files.size() == 1 ? "" : "s");
   }
   index +=

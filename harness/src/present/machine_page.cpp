@@ -31,6 +31,13 @@ std::string machine_page_name(const MachineResults& machine) {
   return fmt::format("machine-{}.md", safe_file_stem(machine.id));
 }
 
+std::vector<std::string> bench_versions(const MachineResults& machine) {
+  std::set<std::string> versions;
+  for (const auto& loaded : machine.claims)
+    versions.insert(loaded.claimbench_version.empty() ? "before 0.1" : loaded.claimbench_version);
+  return {versions.begin(), versions.end()};
+}
+
 std::string machine_page(const MachineResults& m) {
   const Machine& c = m.machine;
   std::string page = fmt::format("# {}\n\n[← all claims](index.md)\n\n| | |\n|---|---|\n", m.label);
@@ -61,6 +68,7 @@ std::string machine_page(const MachineResults& m) {
   page += fmt::format("| Go | {} |\n", go_versions.empty()
                                            ? "no Go side run"
                                            : fmt::format("{}", fmt::join(go_versions, ", ")));
+  page += fmt::format("| claimbench | {} |\n", fmt::join(bench_versions(m), ", "));
   page += fmt::format("| claims measured | {} from {} result file{} |\n", m.claims.size(),
                       m.files.size(), m.files.size() == 1 ? "" : "s");
 

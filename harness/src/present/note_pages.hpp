@@ -16,6 +16,9 @@ std::string num(const std::optional<double>& value);
 std::string ci_text(const std::optional<Interval>& ci);
 /// The machine page's file name: "machine-e727eba4.md".
 std::string machine_page_name(const MachineResults& machine);
+/// The claimbench versions that measured a machine's claims ("0.2.0"; "before 0.1" for files
+/// that do not say), sorted: checks and analogues change between versions.
+std::vector<std::string> bench_versions(const MachineResults& machine);
 
 std::string index_page(const std::vector<MachineResults>& machines, const ChartRun& charts);
 std::string claim_page(const std::vector<MachineResults>& machines, const std::string& id,

@@ -21,6 +21,7 @@ struct LoadedClaim {
   RunOptionsRecord options;
   std::string command;
   std::optional<std::string> go_version;  ///< the Go that measured the twins, when they ran
+  std::string claimbench_version;         ///< the bench that measured it; empty before 0.1
 };
 
 /// Everything known about one machine: the newest result of each claim across its files.
