@@ -113,9 +113,9 @@ Expected<ResultSet> load_result_set(const std::vector<std::filesystem::path>& in
     if (record.latency) it->latency = record.latency;
     for (auto& claim : record.claims) {
       const std::string claim_id = claim.id;
-      claims_by_machine[index][claim_id] = {std::move(claim),   file,
-                                            record.created_utc, record.options,
-                                            record.command,     record.go_version,
+      claims_by_machine[index][claim_id] = {std::move(claim),         file,
+                                            record.created_utc,       record.options,
+                                            record.command,           record.go_version,
                                             record.claimbench_version};
     }
   }
