@@ -47,6 +47,14 @@ Verdict decide(const Check& check, const Interval& ci) {
   return Verdict::inconclusive;
 }
 
+// The interval lies wholly in the band where neither bound is cleared: both its ends, taken as
+// points, are undecided. Equivalence checks and checks whose two bounds coincide have no such
+// band (every point is decided).
+bool between_bounds(const Check& check, const Interval& ci) {
+  return decide(check, Interval{ci.lo, ci.lo}) == Verdict::inconclusive &&
+         decide(check, Interval{ci.hi, ci.hi}) == Verdict::inconclusive;
+}
+
 // Absolute checks obey the claim's noise limit as ratio checks do (issue 9). The robust spread
 // (1.4826 × MAD) is taken relative to the larger of the median and the bound the verdict is
 // decided against: for a count that hovers near zero (allocs or CAS failures per op, bound 0.5)
@@ -63,21 +71,6 @@ double absolute_spread(const Check& check, const std::vector<double>& values) {
       std::max(std::abs(center), std::abs(check.at_least.value_or(check.at_most.value_or(0))));
   if (scale == 0) return mad == 0 ? 0.0 : INFINITY;
   return mad / scale;
-}
-
-// The interval lies wholly in the band where neither bound is cleared: at_least checks
-// [refuted_below, at_least), at_most checks (at_most, refuted_above]. Checks whose two bounds
-// coincide have no band; equivalence checks have none either (a narrow enough interval always
-// lands inside the margin or outside it).
-bool between_bounds(const Check& check, const Interval& ci) {
-  if (check.kind == CheckKind::equivalent) return false;
-  if (check.at_least) {
-    const double refute = check.refuted_below.value_or(*check.at_least);
-    return refute < *check.at_least && ci.lo >= refute && ci.hi < *check.at_least;
-  }
-  if (!check.at_most) return false;
-  const double refute = check.refuted_above.value_or(*check.at_most);
-  return refute > *check.at_most && ci.lo > *check.at_most && ci.hi <= refute;
 }
 
 // INCONCLUSIVE, but why: a point interval at the estimate would still be undecided exactly when
