@@ -323,6 +323,8 @@ with tempfile.TemporaryDirectory() as tmp:
             doc = json.load(f)
         doc["command"] = ("/work/x/build/release/bench run --claim false-sharing --out /tmp/abc "
                           "--out=/home/u/res")
+        # A reason written before runs left paths out (a missing build, a Go module's folder).
+        doc["claims"][0]["checks"][0]["reason"] += "; the TSan build /work/x/build/tsan is missing"
         old = os.path.join(tmp, "old.json")
         with open(old, "w") as f:
             json.dump(doc, f)

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "claimbench/judge/summarise.hpp"
+#include "claimbench/store/machine_paths.hpp"
 #include "claimbench/store/result.hpp"
 
 using namespace claimbench;
@@ -320,4 +321,31 @@ TEST_CASE("from_json names the file and the JSON path of the first bad field", "
   auto not_object = from_json(json::array(), "x.json");
   REQUIRE_FALSE(not_object.has_value());
   CHECK_THAT(not_object.error().message, Catch::Contains("x.json: not a claimbench result"));
+}
+
+TEST_CASE("messages a result keeps name no path of the machine that wrote them", "[result]") {
+  CHECK(without_machine_paths("TSan build missing: /work/x/build/race_workloads_tsan does not "
+                              "exist (sanitizer)") ==
+        "TSan build missing: …/race_workloads_tsan does not exist (sanitizer)");
+  CHECK(without_machine_paths("the Go twins in /work/main/benchmarks/go failed to build") ==
+        "the Go twins in …/go failed to build");
+  CHECK(without_machine_paths("cannot create (/tmp/out/): denied; --out=/home/u/res.") ==
+        "cannot create (…/out): denied; --out=…/res.");
+  // Not paths: units, benchmark names, URLs, a lone slash.
+  const std::string kept = "12 ns/op, BM_X/a/threads:2, see https://go.dev/x, a / b";
+  CHECK(without_machine_paths(kept) == kept);
+
+  ClaimResult claim;
+  claim.reason = "skipped: /a/b/c missing";
+  claim.checks.emplace_back();
+  claim.checks.back().reason = "variant /a/bench did not run";
+  claim.checks.back().go = SideOutcome{};
+  claim.checks.back().go->reason = "twins in /a/benchmarks/go did not build";
+  claim.variants.emplace_back();
+  claim.variants.back().skipped = "/a/race_workloads does not exist";
+  strip_machine_paths(claim);
+  CHECK(claim.reason == "skipped: …/c missing");
+  CHECK(claim.checks.back().reason == "variant …/bench did not run");
+  CHECK(claim.checks.back().go->reason == "twins in …/go did not build");
+  CHECK(claim.variants.back().skipped == "…/race_workloads does not exist");
 }

@@ -25,6 +25,7 @@
 #include "claimbench/measure/topology.hpp"
 #include "claimbench/present/console.hpp"
 #include "claimbench/store/machine.hpp"
+#include "claimbench/store/machine_paths.hpp"
 #include "claimbench/store/result.hpp"
 
 namespace claimbench {
@@ -311,6 +312,7 @@ int run_command(const GlobalOptions& global, const RunCommand& command) {
     if (tty) std::fputs("\r\033[K", stderr);
     std::fputs(render_claim(done, style).c_str(), stdout);
     std::fflush(stdout);
+    strip_machine_paths(done);  // the console showed them; the shared file does not keep them
     if (auto ok = guard.save(record); !ok) {
       guard.finishing();
       return write_failed(guard, *writer, ok.error().message);

@@ -2,6 +2,7 @@
 #include "claimbench/store/result_set.hpp"
 
 #include "claimbench/store/machine.hpp"
+#include "claimbench/store/machine_paths.hpp"
 
 #include <fmt/format.h>
 
@@ -112,6 +113,7 @@ Expected<ResultSet> load_result_set(const std::vector<std::filesystem::path>& in
     it->files.push_back(file);
     if (record.latency) it->latency = record.latency;
     for (auto& claim : record.claims) {
+      strip_machine_paths(claim);  // files written before runs left paths out
       const std::string claim_id = claim.id;
       claims_by_machine[index][claim_id] = {std::move(claim),         file,
                                             record.created_utc,       record.options,
