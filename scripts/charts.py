@@ -48,7 +48,8 @@ MARKERS = ["o", "s", "D", "^", "v", "P", "X", "*"]
 WIDTH = 7.5  # inches: a note page's width at 110 dpi
 
 plt.rcParams.update({
-    "svg.fonttype": "none",
+    # Reproducible SVG: fixed ids and no date, so regenerated notes differ only where data did.
+    "svg.fonttype": "none", "svg.hashsalt": "claimbench",
     "text.color": GREY, "axes.labelcolor": GREY, "axes.edgecolor": GREY,
     "xtick.color": GREY, "ytick.color": GREY, "axes.titlecolor": GREY,
     "font.size": 9, "axes.titlesize": 10, "figure.titlesize": 10,
@@ -303,7 +304,7 @@ def render(chart, out_dir):
     fig = {"bars": bars, "lines": lines, "checks": checks}[chart["kind"]](chart)
     for ext in ("png", "svg"):
         fig.savefig(os.path.join(out_dir, f"{chart['file']}.{ext}"), bbox_inches="tight",
-                    pad_inches=0.1)
+                    pad_inches=0.1, metadata={"Date": None} if ext == "svg" else None)
     plt.close(fig)
 
 
