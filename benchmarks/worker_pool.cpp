@@ -28,6 +28,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <thread>
 #include <utility>
@@ -171,71 +173,140 @@ void BM_WorkerPool_GoSpawn(benchmark::State& state) {
   state.counters["workers"] = n;
 }
 
-// fiber-per-task: `go process(it)` per item with the goroutine's own start cost. The producer
-// submits each task to the work-stealing scheduler (as go-spawn), and the task is a goroutine:
-// a fiber made on a stack from the worker's free list (Go's newproc takes a dead g and its 2 KiB
-// stack from the P's gFree list, malg only when it is empty), switched to, run to the end and
-// switched away from, its stack returned to the list (goexit -> gfput). Go measured ~180-260 ns
-// per task here for goroutine-per-task (closure + g setup + scheduling), pool ~75-130 ns.
-// The stack is 4 KiB rather than Go's 2 KiB: a fiber cannot grow it, and the size does not
-// enter the cost (the stack is reused, never zeroed).
-class GFreeStack {
+// fiber-per-task: `go process(it)` per item with the goroutine's own start cost. As Go's
+// newproc does, the producer makes each goroutine when it spawns it: a dead g and its stack from
+// its P's free list (gfget), the fiber set up on that stack, and only then queued (runqput) to
+// the work-stealing scheduler; a worker that takes it switches to it, runs it to its end and
+// puts the g on its own P's free list (goexit -> gfput). So, as in Go, a producer that outruns
+// the workers holds thousands of goroutines alive at once (10k stacks when one P makes them
+// all), each first touched by the producer and then by a worker, not one hot stack per worker.
+// Until 0.2.0 the fiber was made by the worker when it ran the task: one stack per worker, always
+// in L1, 48 ns per task against Go's 220-630 at two Ps. The free lists are balanced as Go's:
+// GFree below. A block is 4 KiB (the fiber handle, then the stack) rather than Go's 2 KiB stack
+// plus a ~400-byte g: a fiber cannot grow its stack, and sanitizer frames are larger. Not
+// modelled: the closure Go allocates for `go func(t int){...}(t)` (one mallocgc per task, and
+// the GC that frees them) and wakep's futex wake of an idle M.
+class GFree {
  public:
-  static constexpr std::size_t kBytes = 4096;
-  boost::context::stack_context allocate() {
-    std::vector<void*>& list = free_list().stacks;
-    void* base = nullptr;
-    if (list.empty()) {
-      base = std::malloc(kBytes);
-      if (base == nullptr) throw std::bad_alloc();
-    } else {
-      base = list.back();
-      list.pop_back();
-    }
-    boost::context::stack_context sc;
-    sc.size = kBytes;
-    sc.sp = static_cast<char*>(base) + kBytes;
-    return sc;
+  static constexpr std::size_t kBlock = 4096;
+  GFree() = default;
+  GFree(const GFree&) = delete;
+  GFree& operator=(const GFree&) = delete;
+  ~GFree() {
+    for (void* block : global_)
+      std::free(block);
   }
-  void deallocate(boost::context::stack_context& sc) noexcept {
-    free_list().stacks.push_back(static_cast<char*>(sc.sp) - sc.size);
+  // gfget: the calling worker's list, refilled with up to 32 from the global list when empty;
+  // malg (a new block) when both are empty.
+  void* get() {
+    std::vector<void*>& local = local_blocks();
+    if (local.empty()) {
+      std::lock_guard lock(mu_);
+      while (local.size() < 32 && !global_.empty()) {
+        local.push_back(global_.back());
+        global_.pop_back();
+      }
+    }
+    if (local.empty()) {
+      void* block = std::malloc(kBlock);
+      if (block == nullptr) throw std::bad_alloc();
+      return block;
+    }
+    void* block = local.back();
+    local.pop_back();
+    return block;
+  }
+  // gfput: onto the calling worker's list; at 64 it spills down to 31 into the global list.
+  void put(void* block) noexcept {
+    std::vector<void*>& local = local_blocks();
+    local.push_back(block);  // capacity reserved below: never allocates in a noexcept path
+    if (local.size() >= 64) {
+      std::lock_guard lock(mu_);
+      while (local.size() >= 32) {
+        global_.push_back(local.back());
+        local.pop_back();
+      }
+    }
   }
 
  private:
-  struct FreeList {  // per worker thread, as gFree is per P; freed when the worker exits
-    std::vector<void*> stacks;
-    ~FreeList() {
-      for (void* p : stacks)
-        std::free(p);
+  struct Local {  // per worker thread, as gFree is per P; freed when the worker exits
+    std::vector<void*> blocks;
+    Local() { blocks.reserve(64); }
+    ~Local() {
+      for (void* block : blocks)
+        std::free(block);
     }
   };
-  static FreeList& free_list() {
-    thread_local FreeList list;
-    return list;
+  static std::vector<void*>& local_blocks() {
+    thread_local Local local;
+    return local.blocks;
   }
+  std::mutex mu_;
+  std::vector<void*> global_;
 };
 
-void goroutine_task(void* arg) {
-  boost::context::fiber g{std::allocator_arg, GFreeStack{}, [arg](boost::context::fiber&& back) {
-                            tiny_work(reinterpret_cast<std::uintptr_t>(arg));
-                            return std::move(back);
-                          }};
-  std::move(g).resume();  // runs to the end: the fiber returns and frees its stack to the list
+// The stack allocator the fiber is made with: hands out the block the producer took, below the
+// fiber handle kept at its base, and gives the block back to the gFree of whichever worker ran
+// the fiber to its end (Boost.Context calls deallocate there, as the fiber exits).
+class GStack {
+ public:
+  static constexpr std::size_t kHandle = 64;  // the boost::context::fiber handle, one line
+  GStack(GFree* gfree, void* block) : gfree_(gfree), block_(static_cast<char*>(block)) {}
+  boost::context::stack_context allocate() const {
+    boost::context::stack_context sc;
+    sc.size = GFree::kBlock - kHandle;
+    sc.sp = block_ + GFree::kBlock;
+    return sc;
+  }
+  void deallocate(boost::context::stack_context& sc) const noexcept {
+    gfree_->put(static_cast<char*>(sc.sp) - GFree::kBlock);
+  }
+
+ private:
+  GFree* gfree_;
+  char* block_;
+};
+static_assert(sizeof(boost::context::fiber) <= GStack::kHandle);
+
+struct Spawner {
+  WorkStealingPool* pool = nullptr;
+  GFree* gfree = nullptr;
+};
+
+// execute + goexit: take the handle out of the block, switch to the goroutine and back when it
+// returns; its block is on this worker's free list by then.
+void run_goroutine(void* block) {
+  auto* handle = static_cast<boost::context::fiber*>(block);
+  boost::context::fiber g = std::move(*handle);
+  std::destroy_at(handle);
+  std::move(g).resume();
 }
 
+// newproc per item: gfget, the fiber made on that stack (one switch in and out, as Boost sets a
+// fiber up), runqput.
 void goroutine_producer_task(void* arg) {
-  WorkStealingPool* pool = static_cast<Producer*>(arg)->pool;
-  for (int i = 0; i < kPoolTasks; ++i)
-    pool->submit(&goroutine_task, reinterpret_cast<void*>(static_cast<std::uintptr_t>(i)));
+  const auto* spawner = static_cast<Spawner*>(arg);
+  for (int i = 0; i < kPoolTasks; ++i) {
+    void* block = spawner->gfree->get();
+    const auto item = static_cast<std::uintptr_t>(i);
+    new (block) boost::context::fiber{std::allocator_arg, GStack{spawner->gfree, block},
+                                      [item](boost::context::fiber&& back) {
+                                        tiny_work(item);
+                                        return std::move(back);
+                                      }};
+    spawner->pool->submit(&run_goroutine, block);
+  }
 }
 
 void BM_WorkerPool_FiberPerTask(benchmark::State& state) {
   const int n = workers_for_cores();
+  GFree gfree;  // outlives the pool: its workers' lists are freed as they exit, then the global
   WorkStealingPool pool(n, pin_worker);
-  Producer producer{&pool};
+  Spawner spawner{&pool, &gfree};
   claimbench::BenchThread thread(state, kPoolTasks);
   for (auto _ : thread) {
-    pool.submit(&goroutine_producer_task, &producer);
+    pool.submit(&goroutine_producer_task, &spawner);
     pool.wait_idle();
   }
   state.counters["workers"] = n;
