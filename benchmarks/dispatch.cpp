@@ -21,8 +21,9 @@
 // and an inlined `<` (monomorphised), std::sort calling its comparator through a function
 // pointer (the same algorithm, one indirect call per compare: the model of a dictionary call),
 // std::sort with a std::function comparator, and C's qsort (type-erased: void* elements, size
-// passed at run time, comparator through a pointer). The copy is in every variant's timed loop;
-// copy-only measures it (under 0.1% of a sort here).
+// passed at run time, comparator through a pointer), and Go's sort.Slice (analogues/go_sort.hpp:
+// go1.19's pdqsort, every compare and swap an indirect call over indices; slice-sort). The copy
+// is in every variant's timed loop; copy-only measures it (under 0.1% of a sort here).
 //
 // Disassembly (objdump -d --no-show-raw-insn build/release/bench | c++filt, g++ 12.2 -O3 -g,
 // x86-64 baseline SSE2, no -march), checked for each hot loop:
@@ -70,6 +71,7 @@
 #include <variant>
 #include <vector>
 
+#include "analogues/go_sort.hpp"
 #include "claimbench/measure/bench.hpp"
 #include "codegen.hpp"
 
@@ -445,7 +447,28 @@ int compare_int(const void* a, const void* b) {
   return (x > y) - (x < y);
 }
 
-enum class Sort { monomorphised, function_pointer, function, qsort, copy_only };
+// sort.Slice's two closures over the []int32: `func(i, j int) bool { return work[i] < work[j] }`
+// and reflectlite.Swapper's 4-byte case `is[i], is[j] = is[j], is[i]`, each indexing a captured
+// slice header with Go's bounds checks (a compare and a branch to a panic per index).
+struct Int32Slice {
+  std::int32_t* data;
+  std::size_t len;
+  std::int32_t& at(std::ptrdiff_t i) const {
+    if (static_cast<std::size_t>(i) >= len) [[unlikely]]
+      std::abort();  // Go: panicIndex
+    return data[i];
+  }
+};
+bool slice_less(void* ctx, std::ptrdiff_t i, std::ptrdiff_t j) {
+  const auto& s = *static_cast<const Int32Slice*>(ctx);
+  return s.at(i) < s.at(j);
+}
+void slice_swap(void* ctx, std::ptrdiff_t i, std::ptrdiff_t j) {
+  const auto& s = *static_cast<const Int32Slice*>(ctx);
+  std::swap(s.at(i), s.at(j));
+}
+
+enum class Sort { monomorphised, function_pointer, function, qsort, slice, copy_only };
 
 template <Sort kSort>
 void BM_Generics(benchmark::State& state) {
@@ -461,6 +484,12 @@ void BM_Generics(benchmark::State& state) {
   std::function<bool(std::int32_t, std::int32_t)> less_function =
       [](std::int32_t a, std::int32_t b) { return a < b; };
   benchmark::DoNotOptimize(less_function);
+  // sort.Slice's lessSwap: both closures reached through pointers the compiler cannot see, as
+  // pdqsort_func calls Go func values it cannot inline.
+  Int32Slice slice{work.data(), work.size()};
+  claimbench::go::LessSwap less_swap{&slice_less, &slice_swap, &slice};
+  benchmark::DoNotOptimize(less_swap.less);
+  benchmark::DoNotOptimize(less_swap.swap);
 
   const auto sort_once = [&] {
     std::copy(source.begin(), source.end(), work.begin());
@@ -469,6 +498,8 @@ void BM_Generics(benchmark::State& state) {
     if constexpr (kSort == Sort::function) std::sort(work.begin(), work.end(), less_function);
     if constexpr (kSort == Sort::qsort)
       std::qsort(work.data(), work.size(), sizeof(std::int32_t), compare_ptr);
+    if constexpr (kSort == Sort::slice)
+      claimbench::go::sort_slice(less_swap, static_cast<std::ptrdiff_t>(work.size()));
   };
   sort_once();
   if (kSort != Sort::copy_only && !std::is_sorted(work.begin(), work.end())) {
@@ -488,6 +519,7 @@ BENCHMARK_TEMPLATE(BM_Generics, Sort::monomorphised)->Name("BM_Generics/std-sort
 BENCHMARK_TEMPLATE(BM_Generics, Sort::function_pointer)->Name("BM_Generics/fnptr-sort");
 BENCHMARK_TEMPLATE(BM_Generics, Sort::function)->Name("BM_Generics/std-function-sort");
 BENCHMARK_TEMPLATE(BM_Generics, Sort::qsort)->Name("BM_Generics/qsort");
+BENCHMARK_TEMPLATE(BM_Generics, Sort::slice)->Name("BM_Generics/slice-sort");
 BENCHMARK_TEMPLATE(BM_Generics, Sort::copy_only)->Name("BM_Generics/copy-only");
 
 }  // namespace

@@ -24,7 +24,8 @@ const genericsElements = 64 * 1024 // 256 KiB of int32: in L2, as on the C++ sid
 //     with the C++ std-function-sort (the middle rung: one indirect call per compare).
 //
 // sort.Slice is the type-erased sort (reflect-built swapper, less through a closure over an
-// index pair, the twin of C's qsort; go1.19's sort.Slice is pdqsort, a different algorithm).
+// index pair): go1.19's pdqsort_func, which the C++ slice-sort ports line for line (the variant
+// keeps the name qsort, C's type-erased sort, which glibc runs as a merge sort).
 // go tool objdump (go1.19.8): sortOrdered[go.shape.int32_0] has no CALL in its partition loop;
 // sortFunc's has `CALL R..` per compare; sortMethod's loads from the dictionary and CALLs.
 type genericsOrdered interface {
