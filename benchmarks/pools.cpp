@@ -3,12 +3,13 @@
 // glibc's per-thread cache vs one global allocator lock (claims/allocator-thread-cache.toml).
 //
 // Disassembly (objdump -d --no-show-raw-insn build/release/bench | c++filt, g++ 12 -O3, x86-64):
-//  - ObjectPool/new-delete: per op `operator new(4096)`, a 64-byte memset (four 16-byte vector
-//    stores), `operator delete(p, 4096)`. The new/delete pair is not elided: the buffer escapes
-//    through DoNotOptimize.
-//  - ObjectPool/go-pool: GoPool::get and put are inlined; the fast path is the TLS lease load
-//    (a guard test plus the id), a load and a store of the shard's private slot, with no lock
-//    and no call; the 64-byte memset as above.
+//  - ObjectPool/new-delete: per op `operator new(4096)`, `call use` (its 64-byte memset is four
+//    16-byte vector stores), `operator delete(p, 4096)`. The new/delete pair is not elided: the
+//    buffer escapes through DoNotOptimize.
+//  - ObjectPool/go-pool: per op `call GoPool::get`, `call use`, `call GoPool::put`, as the
+//    twin calls Pool.Get, bytes.Buffer.Write and Pool.Put; get and put each `call pin` (which
+//    calls proc_pin: the TLS lock count and lease id, then the acquire load of local_size_) and
+//    `call proc_unpin` around the private slot's load and store; no lock on the fast path.
 //  - ObjectPool/mutex-pool: pthread_mutex_lock / unlock around a vector pop_back and push_back,
 //    twice per op. ObjectPool/gomutex-pool: the same with SpinParkMutex inlined: `lock cmpxchg`
 //    before and `lock subl $0x1` after each vector op, the spin/park paths out of line.
@@ -140,7 +141,9 @@ std::unique_ptr<Buffer4K> new_zeroed_buffer() {
   return std::unique_ptr<Buffer4K>(new Buffer4K());
 }
 
-void use(Buffer4K& buffer, std::int64_t i) {
+// The twin's use is `buf.Reset(); buf.Write(payload)`: Reset inlines, Write is a call (and a
+// memmove); so is this, in every variant alike.
+[[gnu::noinline]] void use(Buffer4K& buffer, std::int64_t i) {
   std::memset(buffer.bytes, static_cast<int>(i & 0xff), kUseBytes);
   benchmark::DoNotOptimize(buffer.bytes);
 }

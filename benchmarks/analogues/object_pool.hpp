@@ -78,40 +78,39 @@ class GoPool {
   GoPool(const GoPool&) = delete;
   GoPool& operator=(const GoPool&) = delete;
 
-  Ptr get() {
-    const unsigned id = ShardLeases::this_thread();
+  // Get and Put have sync.Pool's call structure (sync/pool.go, go1.19), not only its data
+  // structure: neither is inlined (Go's inliner budget is 80 nodes; they are several hundred), and
+  // each pins to its P for its duration: pin() (itself a call) calls runtime_procPin (m.locks++
+  // and the P's id, a linknamed call Go cannot inline), acquire-loads localSize, loads local and
+  // indexes it by the id; runtime_procUnpin is a call too. Eight calls per Get and Put pair,
+  // ~10 ns of the twin's ~17 ns op here (pprof), where an all-inlined TLS slot cost ~1 ns and
+  // made the pool look 5x cheaper against a mutex than Go's is (caveats).
+  [[gnu::noinline]] Ptr get() {
+    const unsigned id = pin();
     const bool leased = id != ShardLeases::kNone;
-    Shard& mine = leased ? shards_[id] : overflow_;
+    Shard& mine = leased ? local_[id] : overflow_;
     if (leased && mine.private_slot != nullptr) {
-      return Ptr(std::exchange(mine.private_slot, nullptr));
+      Ptr p(std::exchange(mine.private_slot, nullptr));
+      proc_unpin();
+      return p;
     }
-    if (mine.count.load(std::memory_order_relaxed) > 0) {
-      if (Ptr p = take_locked(mine, /*newest=*/true)) return p;
-    }
-    const unsigned start = leased ? id + 1 : 0;
-    for (unsigned k = 0; k < ShardLeases::kMaxShards; ++k) {
-      Shard& victim = shards_[(start + k) % ShardLeases::kMaxShards];
-      // Relaxed peek: a stale zero only means we allocate instead of stealing, as Go may.
-      if (&victim == &mine || victim.count.load(std::memory_order_relaxed) == 0) continue;
-      if (Ptr p = take_locked(victim, /*newest=*/false)) return p;
-    }
-    if (leased && overflow_.count.load(std::memory_order_relaxed) > 0) {
-      if (Ptr p = take_locked(overflow_, /*newest=*/false)) return p;
-    }
-    return make_();
+    Ptr p = get_shared_or_steal(mine, id, leased);
+    proc_unpin();
+    return p != nullptr ? std::move(p) : make_();  // New runs unpinned, as in Go
   }
 
-  void put(Ptr object) {
+  [[gnu::noinline]] void put(Ptr object) {
     if (object == nullptr) return;
-    const unsigned id = ShardLeases::this_thread();
-    Shard& mine = id == ShardLeases::kNone ? overflow_ : shards_[id];
+    const unsigned id = pin();
+    Shard& mine = id == ShardLeases::kNone ? overflow_ : local_[id];
     if (id != ShardLeases::kNone && mine.private_slot == nullptr) {
       mine.private_slot = object.release();
-      return;
+    } else {
+      std::lock_guard lock(mine.mu);
+      mine.shared.push_back(object.release());
+      mine.count.store(mine.shared.size(), std::memory_order_relaxed);
     }
-    std::lock_guard lock(mine.mu);
-    mine.shared.push_back(object.release());
-    mine.count.store(mine.shared.size(), std::memory_order_relaxed);
+    proc_unpin();
   }
 
   /// Frees every pooled object, as a GC cycle clears a sync.Pool. Like the GC's stop-the-world,
@@ -143,6 +142,24 @@ class GoPool {
   }
 
  private:
+  // runtime_procPin / runtime_procUnpin: the goroutine's M gets one more lock (no preemption while
+  // pinned), and pin returns the P's id; here the thread's lease.
+  [[gnu::noinline]] static unsigned proc_pin() {
+    ++pinned_locks();
+    return ShardLeases::this_thread();
+  }
+  [[gnu::noinline]] static void proc_unpin() { --pinned_locks(); }
+  static int& pinned_locks() {
+    thread_local int locks = 0;  // m.locks
+    return locks;
+  }
+  // Pool.pin: the id, then localSize (acquire) and local, and the id checked against the size.
+  [[gnu::noinline]] unsigned pin() {
+    const unsigned id = proc_pin();
+    const std::size_t size = local_size_.load(std::memory_order_acquire);
+    return id < size ? id : ShardLeases::kNone;
+  }
+
   // One cache line for the owner's hot fields; the next shard's private slot is 64+ bytes away.
   struct alignas(64) Shard {
     T* private_slot = nullptr;          // only the lease holder touches it
@@ -175,9 +192,30 @@ class GoPool {
     shard.count.store(0, std::memory_order_relaxed);
   }
 
+  // The rest of Get after the private slot: own shared list, steal, overflow (Go's popHead and
+  // getSlow). Returns null when New must run.
+  Ptr get_shared_or_steal(Shard& mine, unsigned id, bool leased) {
+    if (mine.count.load(std::memory_order_relaxed) > 0) {
+      if (Ptr p = take_locked(mine, /*newest=*/true)) return p;
+    }
+    const unsigned start = leased ? id + 1 : 0;
+    for (unsigned k = 0; k < ShardLeases::kMaxShards; ++k) {
+      Shard& victim = shards_[(start + k) % ShardLeases::kMaxShards];
+      // Relaxed peek: a stale zero only means we allocate instead of stealing, as Go may.
+      if (&victim == &mine || victim.count.load(std::memory_order_relaxed) == 0) continue;
+      if (Ptr p = take_locked(victim, /*newest=*/false)) return p;
+    }
+    if (leased && overflow_.count.load(std::memory_order_relaxed) > 0) {
+      if (Ptr p = take_locked(overflow_, /*newest=*/false)) return p;
+    }
+    return nullptr;
+  }
+
   std::function<Ptr()> make_;
   Shard shards_[ShardLeases::kMaxShards];
   Shard overflow_;
+  Shard* local_ = shards_;  // p.local, read through localSize as Go does
+  std::atomic<std::size_t> local_size_{ShardLeases::kMaxShards};
 };
 
 // The naive pool a C++ programmer writes first: one mutex around one free list. Every Get and
