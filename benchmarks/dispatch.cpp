@@ -56,7 +56,10 @@
 //  - std-sort: __introsort_loop<_Iter_less_iter> compares inline (cmp/jl in the partition loop).
 //    fnptr-sort: the same algorithm with `call *` at each of 11 compare sites. std-function-sort:
 //    `call *%rax` through the std::function's invoker. qsort: a call into glibc's qsort (merge
-//    sort for this size, comparator called through a pointer).
+//    sort for this size, comparator called through a pointer). slice-sort: one out-of-line
+//    sort_detail::pdqsort with the insertion sort, partitions and pivot choice inlined into it and
+//    50 `call *` sites (each Less and Swap through the LessSwap's pointers), as go1.19's
+//    pdqsort_func calls its func values; slice_less/slice_swap do the two bounds checks each.
 #include <algorithm>
 #include <array>
 #include <cstddef>

@@ -13,9 +13,13 @@
 //  - The pool benchmarks time queue operations (locked deque push/pop, ring push/pop with the
 //    `lock cmpxchg` on head, channel send/recv under its mutex) around tasks called through a
 //    function pointer: nothing the compiler could hoist or merge.
-//  - fiber-per-task: goroutine_task per task: the GFreeStack pop (vector back/pop_back; malloc
-//    only when empty), `call make_fcontext` on that stack, `call jump_fcontext` into the fiber
-//    (tiny_work runs there), `call jump_fcontext` back as it returns, the stack pushed back.
+//  - fiber-per-task: the producer's loop (goroutine_producer_task, 10000 = 0x2710 per batch):
+//    the GFree pop (TLS vector back/pop_back; the refill from the global list out of line),
+//    `call make_fcontext` on that block, `call jump_fcontext` (Boost's set-up switch into the
+//    new fiber and back), then the submit (its local-ring push; the global queue's
+//    pthread_mutex_lock only on overflow). Per task on a worker (run_goroutine): `call
+//    jump_fcontext` into the fiber (tiny_work runs there) and `call ontop_fcontext` as it
+//    returns, which frees the block onto that worker's GFree list.
 //  - goroutine-pool: the producer's Channel::send is inlined: `lock cmpxchg` (SpinParkMutex),
 //    the receiver-queue test, the ring write, `lock subl $0x1` (unlock); the futex/ready paths
 //    are out of line and taken only when a worker is parked. One send per task.
