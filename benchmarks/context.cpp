@@ -24,7 +24,11 @@
 //  - every: scalar; per element `movzbl (%rsi),%edx; test %dl,%dl; je` then
 //    `add (%rdi),%rax` (the acquire load is a plain byte load on x86, reloaded every element).
 //  - every1024-modulo: scalar in both builds (the early exit stops GCC 12's vectoriser); per
-//    element `test $0x3ff,%eax; jne` skips the flag load except at block starts.
+//    element `add (%rdi,%rax,8),%rdx; add $1,%rax; cmp $0x10000; je` then `test $0x3ff,%eax;
+//    jne` back to the top (one taken branch), the flag load only at block starts. Every loop
+//    function here is CB_LOOP / CB_SCALAR_LOOP: it starts on a 64-byte line (checked: all nine
+//    start at an address that is a multiple of 0x40), so scalar_modulo's loop body (offsets
+//    0x10-0x27) sits in one 64-byte line in every build.
 //  - every1024-stripmined: one `movzbl` of the flag per block, inner loop movdqu/paddq as never.
 //  - scalar-*: the same loops without paddq: `add (%rdi),%rax` per element, not unrolled
 //    (-O3 does not unroll without -funroll-loops), the shape Go's compiler emits.
@@ -126,18 +130,18 @@ template <class Flag>
 }
 
 // clang-format off
-[[gnu::noinline]] Sum vec_never(const std::int64_t* d, const CancelFlag& f) { return sum_never(d, f); }
-[[gnu::noinline]] Sum vec_every(const std::int64_t* d, const CancelFlag& f) { return sum_every(d, f); }
-[[gnu::noinline]] Sum vec_modulo(const std::int64_t* d, const CancelFlag& f) { return sum_modulo(d, f); }
-[[gnu::noinline]] Sum vec_stripmined(const std::int64_t* d, const CancelFlag& f) { return sum_stripmined(d, f); }
-CB_SCALAR_BUILD Sum scalar_never(const std::int64_t* d, const CancelFlag& f) { return sum_never(d, f); }
-CB_SCALAR_BUILD Sum scalar_every(const std::int64_t* d, const CancelFlag& f) { return sum_every(d, f); }
-CB_SCALAR_BUILD Sum scalar_modulo(const std::int64_t* d, const CancelFlag& f) { return sum_modulo(d, f); }
-CB_SCALAR_BUILD Sum scalar_stripmined(const std::int64_t* d, const CancelFlag& f) { return sum_stripmined(d, f); }
+CB_LOOP Sum vec_never(const std::int64_t* d, const CancelFlag& f) { return sum_never(d, f); }
+CB_LOOP Sum vec_every(const std::int64_t* d, const CancelFlag& f) { return sum_every(d, f); }
+CB_LOOP Sum vec_modulo(const std::int64_t* d, const CancelFlag& f) { return sum_modulo(d, f); }
+CB_LOOP Sum vec_stripmined(const std::int64_t* d, const CancelFlag& f) { return sum_stripmined(d, f); }
+CB_SCALAR_LOOP Sum scalar_never(const std::int64_t* d, const CancelFlag& f) { return sum_never(d, f); }
+CB_SCALAR_LOOP Sum scalar_every(const std::int64_t* d, const CancelFlag& f) { return sum_every(d, f); }
+CB_SCALAR_LOOP Sum scalar_modulo(const std::int64_t* d, const CancelFlag& f) { return sum_modulo(d, f); }
+CB_SCALAR_LOOP Sum scalar_stripmined(const std::int64_t* d, const CancelFlag& f) { return sum_stripmined(d, f); }
 // Go's per-element poll as Go runs it (context.hpp, SelectDoneFlag): two calls per element.
-CB_SCALAR_BUILD Sum scalar_every_select(const std::int64_t* d, const SelectDoneFlag& f) { return sum_every(d, f); }
+CB_SCALAR_LOOP Sum scalar_every_select(const std::int64_t* d, const SelectDoneFlag& f) { return sum_every(d, f); }
 // A lock per element cannot vectorise in either build.
-[[gnu::noinline]] Sum locked_every(const std::int64_t* d, const LockedFlag& f) { return sum_every(d, f); }
+CB_LOOP Sum locked_every(const std::int64_t* d, const LockedFlag& f) { return sum_every(d, f); }
 // clang-format on
 
 template <class Flag, Sum (*Loop)(const std::int64_t*, const Flag&), bool kChecks, bool kScalar>
