@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 )
 
 var schedSink [256]struct {
@@ -166,33 +165,29 @@ func rqGlobal(b *testing.B) {
 	}
 }
 
-// BenchmarkWorkerPool: one op = one batch of 10,000 tiny tasks (the C++ side's iteration; its
-// ns_per_op is per task, this over 10,000 -- the same factor on both sides of the check);
-// ns/task is reported too. N = cores: each variant runs with GOMAXPROCS = the PUs the process
-// is pinned to (the C++ pool is one benchmark thread feeding a worker per core of the
-// placement), set inside the variant (withProcs): the testing package sets GOMAXPROCS to the
-// -test.cpu value (the runner's 1) before it times each sub-benchmark, so a value set in the
-// parent held only for the b.N = 1 call, and until 0.2.0 these twins ran on one P (1000 ns per
-// `go` there against 230-650 on two; "workers" reports the Ps each variant ran on). goroutine-per-task: `for i := range items { go
-// process(i) }; wg.Wait()`, what the per-item alternative is in Go. thread-per-task: the same
-// with each goroutine locking its OS thread and exiting locked (the thread dies with it, so
-// every task costs a thread create and exit, Go's closest form of the C++ std::thread per task).
-// pool: the seed's pattern (002 Q17), N workers ranging over a jobs channel buffered for the
-// batch, a WaitGroup for completion.
+// BenchmarkWorkerPool: one iteration = one batch of 10,000 tiny tasks (the C++ side's iteration),
+// and ns/op is overridden with time / (b.N × 10,000): per task, the C++ side's op (until 0.3.0 it
+// was per batch: the same factor on both sides of the ratio, but 10,000 times the C++ number in a
+// table). N = cores: each variant runs with GOMAXPROCS = the PUs the process is pinned to (the C++
+// pool is one benchmark thread feeding a worker per core of the placement), set inside the variant
+// (withProcs): the testing package sets GOMAXPROCS to the -test.cpu value (the runner's 1) before
+// it times each sub-benchmark, so a value set in the parent held only for the b.N = 1 call, and
+// until 0.2.0 these twins ran on one P (1000 ns per `go` there against 230-650 on two; "workers"
+// reports the Ps each variant ran on). goroutine-per-task: `for i := range items { go process(i) };
+// wg.Wait()`, what the per-item alternative is in Go. thread-per-task: the same with each goroutine
+// locking its OS thread and exiting locked (the thread dies with it, so every task costs a thread
+// create and exit, Go's closest form of the C++ std::thread per task). pool: the seed's pattern
+// (002 Q17), N workers ranging over a jobs channel buffered for the batch, a WaitGroup for
+// completion.
 func BenchmarkWorkerPool(b *testing.B) {
 	b.Run("goroutine-per-task", func(b *testing.B) { withProcs(b, pinnedPUs(), wpGoroutinePerTask) })
 	b.Run("thread-per-task", func(b *testing.B) { withProcs(b, pinnedPUs(), wpThreadPerTask) })
 	b.Run("pool", func(b *testing.B) { withProcs(b, pinnedPUs(), wpPool) })
 }
 
-func wpPerTask(b *testing.B, start time.Time) {
-	b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N)/wpTasks, "ns/task")
-	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
-}
-
 func wpGoroutinePerTask(b *testing.B) {
 	var wg sync.WaitGroup
-	start := time.Now()
+	clock := startBatches(wpTasks)
 	for i := 0; i < b.N; i++ {
 		wg.Add(wpTasks)
 		for t := 0; t < wpTasks; t++ {
@@ -200,12 +195,13 @@ func wpGoroutinePerTask(b *testing.B) {
 		}
 		wg.Wait()
 	}
-	wpPerTask(b, start)
+	clock.report(b)
+	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
 }
 
 func wpThreadPerTask(b *testing.B) {
 	var wg sync.WaitGroup
-	start := time.Now()
+	clock := startBatches(wpTasks)
 	for i := 0; i < b.N; i++ {
 		wg.Add(wpTasks)
 		for t := 0; t < wpTasks; t++ {
@@ -217,7 +213,8 @@ func wpThreadPerTask(b *testing.B) {
 		}
 		wg.Wait()
 	}
-	wpPerTask(b, start)
+	clock.report(b)
+	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
 }
 
 func wpPool(b *testing.B) {
@@ -234,7 +231,7 @@ func wpPool(b *testing.B) {
 		}(w)
 	}
 	b.ResetTimer()
-	start := time.Now()
+	clock := startBatches(wpTasks)
 	for i := 0; i < b.N; i++ {
 		wg.Add(wpTasks)
 		for t := 0; t < wpTasks; t++ {
@@ -242,7 +239,8 @@ func wpPool(b *testing.B) {
 		}
 		wg.Wait()
 	}
-	wpPerTask(b, start)
+	clock.report(b)
+	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
 	b.StopTimer()
 	close(jobs)
 }
