@@ -105,6 +105,24 @@ TEST_CASE("chart specs: a 14-variant claim gets 14 colours, the same in every ch
   CHECK(claim_colours(slower) == colours);
 }
 
+TEST_CASE("chart specs: a Go twin run at 1 and 2 Ps is two bars with two labels") {
+  ClaimResult c;
+  c.id = "object-pool";
+  c.variants.push_back(variant("BM_ObjectPool/go-pool/real_time/threads:1", 1, 14));
+  c.variants.push_back(variant("BM_ObjectPool/go-pool/real_time/threads:2", 2, 7));
+  for (int procs : {1, 2}) {
+    VariantResult v = variant("BenchmarkObjectPool/sync-pool", procs, 20.0 / procs);
+    v.go = true;
+    c.variants.push_back(v);
+  }
+  const json spec = claim_chart_spec(c, machine("aaaa0001", c));
+  std::vector<std::string> labels;
+  for (const auto& bar : spec["charts"][0]["bars"])
+    labels.push_back(bar["label"]);
+  CHECK(labels ==
+        std::vector<std::string>{"go-pool @1", "go-pool @2", "go: sync-pool @1", "go: sync-pool @2"});
+}
+
 TEST_CASE("chart specs: a size sweep shares its bars' colours; linear claims get linear axes") {
   ClaimResult c;
   c.id = "string-concat";

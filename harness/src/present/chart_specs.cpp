@@ -243,7 +243,8 @@ json claim_chart_spec(const ClaimResult& claim, const MachineResults& m) {
     const MetricSummary& ns = v.summary.ns_per_op;
     if (!ns.median) continue;
     const std::string k = colour_key(claim, v, key);
-    bars.push_back({{"label", variant_label(claim, v.name)},
+    // The row's label, with a Go twin's GOMAXPROCS: a twin run at 1 and 2 Ps is two bars.
+    bars.push_back({{"label", variant_label(claim, v)},
                     {"key", k},
                     {"colour", colours.at(k)},
                     {"value", *ns.median},
