@@ -12,6 +12,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace claimbench::go {
 
@@ -65,9 +66,7 @@ inline void heap_sort(const LessSwap& data, Int a, Int b) {
 inline void order2(const LessSwap& data, Int& a, Int& b, int& swaps) {
   if (data.Less(b, a)) {
     swaps++;
-    const Int t = a;
-    a = b;
-    b = t;
+    std::swap(a, b);
   }
 }
 

@@ -35,15 +35,15 @@ var fieldOrderSum int64
 // the first call of the variant that uses them: filling both large slices in every process cost
 // 0.2 s a process, 4.8 s of a quick suite (the runner starts one process per variant and round).
 func fieldOrderDeclared(n int) func(*testing.B) {
-	var items []declaredOrder
-	return func(b *testing.B) {
-		if items == nil {
-			items = make([]declaredOrder, n)
-			for i := range items {
-				items[i].value, items[i].id, items[i].active = int64(i), int64(i*3), i&1 != 0
-			}
-			b.ResetTimer()
+	input := builtOnce(func() []declaredOrder {
+		items := make([]declaredOrder, n)
+		for i := range items {
+			items[i].value, items[i].id, items[i].active = int64(i), int64(i*3), i&1 != 0
 		}
+		return items
+	})
+	return func(b *testing.B) {
+		items := input(b)
 		var sum int64
 		for done := 0; done < b.N; {
 			part := items
@@ -61,15 +61,15 @@ func fieldOrderDeclared(n int) func(*testing.B) {
 }
 
 func fieldOrderLargest(n int) func(*testing.B) {
-	var items []largestFirst
-	return func(b *testing.B) {
-		if items == nil {
-			items = make([]largestFirst, n)
-			for i := range items {
-				items[i].value, items[i].id, items[i].active = int64(i), int64(i*3), i&1 != 0
-			}
-			b.ResetTimer()
+	input := builtOnce(func() []largestFirst {
+		items := make([]largestFirst, n)
+		for i := range items {
+			items[i].value, items[i].id, items[i].active = int64(i), int64(i*3), i&1 != 0
 		}
+		return items
+	})
+	return func(b *testing.B) {
+		items := input(b)
 		var sum int64
 		for done := 0; done < b.N; {
 			part := items

@@ -111,12 +111,9 @@ func BenchmarkMapPresize(b *testing.B) {
 		build func() map[uint64]uint64
 	}{{"walk-erased", erasedMap}, {"walk-fresh", freshMap}} {
 		w := w
-		var m map[uint64]uint64 // built once, outside the timing, by the first call that runs
+		input := builtOnce(w.build) // outside the timing, by the first call that runs
 		b.Run(w.name, func(b *testing.B) {
-			if m == nil {
-				m = w.build()
-				b.ResetTimer()
-			}
+			m := input(b)
 			var sum uint64
 			for it := 0; it < b.N; it++ {
 				for k, v := range m {

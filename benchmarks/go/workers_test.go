@@ -87,3 +87,19 @@ func (c *batchClock) report(b *testing.B) {
 	b.ReportMetric(float64(end.TotalAlloc-c.mem.TotalAlloc)/ops, "B/op")
 	b.ReportMetric(float64(end.Mallocs-c.mem.Mallocs)/ops, "allocs/op")
 }
+
+// builtOnce returns a getter for a variant's input that builds it on its first call, outside the
+// timing (it resets the timer after building), and hands the same value to every later call of
+// the testing package in that process. The runner starts one process per variant and round, so
+// an input built in the parent benchmark for every variant was paid by all of them.
+func builtOnce[T any](build func() T) func(b *testing.B) T {
+	var value T
+	built := false
+	return func(b *testing.B) T {
+		if !built {
+			value, built = build(), true
+			b.ResetTimer()
+		}
+		return value
+	}
+}
