@@ -3,13 +3,14 @@
 //
 // BM_Errors: a call three functions deep (top -> mid -> leaf, each noipa so the calls and the
 // propagation stay as written) whose leaf "parses" its input and fails on a negative one. The
-// failure travels back as a thrown exception caught in the benchmark loop (the C++ reference), as a
-// Go panic recovered at a boundary (a model of Go's runtime, analogues/go_panic.hpp: a defer
-// record, the stack walked with the unwinder, longjmp back), as std::expected<int, Errc> checked
-// and returned at every level (Go's `if err != nil { return err }`, with a sentinel error that does
-// not allocate), as an error code with an out parameter, and as std::expected<int, std::string>
-// whose message is built at the failure (one heap allocation, the model of errors.New / fmt.Errorf
-// at the call site). Happy path: every input valid; failing path: every input fails at the leaf.
+// failure travels back as a thrown exception caught in the benchmark loop (the C++ reference),
+// as a Go panic recovered at a boundary (a model of Go's runtime, analogues/go_panic.hpp: a
+// defer record, the stack walked as Go's gentraceback walks it, longjmp back), as
+// std::expected<int, Errc> checked and returned at every level (Go's `if err != nil { return
+// err }`, with a sentinel error that does not allocate), as an error code with an out
+// parameter, and as std::expected<int, std::string> whose message is built at the failure (one
+// heap allocation, the model of errors.New / fmt.Errorf at the call site). Happy path: every
+// input valid; failing path: every input fails at the leaf.
 //
 // BM_Reflection: read one int64 field ("Updated", the 7th of 8) from each of 256 structs,
 // directly (a load at a fixed offset), through the model of reflect with the field index found
@@ -31,10 +32,12 @@
 //    stores the record (closure pointer, bits byte, its CFA), links it through %fs, calls
 //    _setjmp, calls top_panic, unlinks, tests the bits byte and calls the closure indirectly
 //    (`call *0x20(%rsp)`: the pointer is reloaded after top_panic, not devirtualised), which
-//    calls go_recover. leaf_panic's failing arm builds the box in registers (kGoTypeOf<long>,
-//    &kStaticUint64s[22]: no allocation), calls run_defers, then `call longjmp` (not folded:
-//    the jump is the only way out). leaf_message builds its 27-byte string with operator new
-//    (counted: 1 alloc per failing call); mid/top move it without allocating.
+//    calls go_recover. leaf_panic's failing arm stores 22 and calls go_panic<long> (noinline, as
+//    gopanic is a call), which builds the box (kGoTypeOf<long>, &kStaticUint64s[22]: no
+//    allocation), calls run_defers with its caller's return address and CFA (where the walk
+//    starts), then `call longjmp` (not folded: the jump is the only way out). leaf_message
+//    builds its 27-byte string with operator new (counted: 1 alloc per failing call); mid/top
+//    move it without allocating.
 //  - BM_Reflection direct: `add (%rax),%rdx; add $0x38,%rax` per struct (the 56-byte stride),
 //    scalar, not unrolled. cached, per struct: the inlined ValueOf (`cmpb $0x0,dummy`, the
 //    kind byte at +0x17 of the *Order descriptor, the kindDirectIface test, the flag word),
@@ -149,11 +152,12 @@ CB_NOIPA MessageResult top_message(int x) {
 }
 
 // panic/recover, modelled on Go's mechanism (analogues/go_panic.hpp) rather than on C++'s
-// exceptions: the leaf boxes its value and panics, the panic walks the stack with the unwinder
-// to the frame that holds the recover boundary, runs its deferred closure (which recovers) and
-// jumps back into that frame with longjmp. The frames in between are skipped without running
-// anything: leaf, mid and top hold only ints (nothing to destroy; Go would run their defers,
-// and they have none), and go_panic destroys its box and record before it jumps.
+// exceptions: the leaf boxes its value and panics, the panic walks the stack (Go's two steps per
+// frame: analogues/frame_walk.hpp) to the frame that holds the recover boundary, runs its
+// deferred closure (which recovers) and jumps back into that frame with longjmp. The frames in
+// between are skipped without running anything: leaf, mid and top hold only ints (nothing to
+// destroy; Go would run their defers, and they have none), and go_panic destroys its box and
+// record before it jumps.
 CB_NOIPA int leaf_panic(int x) {
   // Go: panic(parseError{22}): an 8-byte pointer-free value below 256 boxes through
   // convT64 into staticuint64s, no allocation; GoAny applies the same rule to the int64.

@@ -15,11 +15,13 @@
 ///    runningPanicDefers (a locked add), then addOneOpenDeferFrame walks the stack with the
 ///    runtime's table-driven unwinder (gentraceback: per frame findfunc(pc), then pcvalue to
 ///    decode the frame's sp delta from the pcsp table) until the first frame whose funcdata has
-///    open-coded defers. Model: the box (GoAny), the record, the atomic add, and a walk with
-///    C++'s table-driven unwinder (_Unwind_Backtrace: per frame an FDE lookup by pc and the
-///    CFA program run up to that pc: the same two steps) up to the frame whose CFA is the
-///    record's. The record is also linked into a per-thread chain when the boundary is entered
-///    (g.defer, as go1.19 links the defers it cannot open-code): one load and two stores on the
+///    open-coded defers. Model: the box (GoAny), the record, the atomic add, and a walk from
+///    the panicking function's frame doing the same two steps per frame (frame_walk.hpp: the
+///    FDE found by pc, its CFA program decoded up to that pc) up to the frame whose CFA is the
+///    record's; libgcc's _Unwind_Backtrace, ~4x dearer per frame, only where a frame is not
+///    rsp-based (the debug and sanitizer builds keep frame pointers). The record is also
+///    linked into a per-thread chain when the boundary is entered (g.defer, as go1.19 links
+///    the defers it cannot open-code): one load and two stores on the
 ///    happy path that Go's open-coded defer does not pay; the walk still decides which frames
 ///    the panic reaches (a record whose frame the walk does not reach is a broken chain).
 ///  - The deferred call runs with the panic marked as running it; gorecover marks the panic
@@ -53,6 +55,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "analogues/frame_walk.hpp"
 #include "analogues/go_any.hpp"
 #include "codegen.hpp"
 
@@ -146,6 +149,24 @@ inline _Unwind_Reason_Code walk_frame(_Unwind_Context* ctx, void* arg) {
   return _URC_NO_REASON;
 }
 
+/// addOneOpenDeferFrame's stack walk to the deferring frame: Go's two steps per frame
+/// (frame_walk.hpp: the function's table entry by pc, its sp-delta table decoded up to pc), or
+/// libgcc's _Unwind_Backtrace where a frame is not rsp-based (no shortcut: every frame decoded).
+inline bool walk_to_frame(frame_walk::Start start, void* target) {
+  int frames = 0;
+  switch (frame_walk::walk_to(start, target, frames)) {
+    case frame_walk::Result::reached:
+      return true;
+    case frame_walk::Result::not_found:
+      return false;
+    case frame_walk::Result::unsupported:
+      break;
+  }
+  Walk walk{target};
+  _Unwind_Backtrace(&walk_frame, &walk);
+  return walk.reached;
+}
+
 [[noreturn]] inline void fatal(const char* what) {
   std::fprintf(stderr, "go_panic: %s\n", what);
   std::abort();
@@ -153,15 +174,13 @@ inline _Unwind_Reason_Code walk_frame(_Unwind_Context* ctx, void* arg) {
 
 /// gopanic's loop, up to the recovery: returns the resume point of the frame that recovered.
 /// Everything with a destructor (the box, the record) is destroyed before go_panic jumps.
-CB_NOIPA inline std::jmp_buf* run_defers(GoAny&& value) {
+CB_NOIPA inline std::jmp_buf* run_defers(GoAny&& value, frame_walk::Start from) {
   G& g = current_g();
   Panic p{std::move(value), g.panic};
   g.panic = &p;
   running_panic_defers.fetch_add(1, std::memory_order_relaxed);  // Go: atomic.Xadd
   while (Defer* d = g.defer) {
-    Walk walk{d->sp};  // addOneOpenDeferFrame: the stack walk to the deferring frame
-    _Unwind_Backtrace(&walk_frame, &walk);
-    if (!walk.reached) fatal("a defer record's frame is not on the stack");
+    if (!walk_to_frame(from, d->sp)) fatal("a defer record's frame is not on the stack");
     d->panic = &p;
     d->bits = 0;
     p.running_defer = true;
@@ -183,11 +202,15 @@ CB_NOIPA inline std::jmp_buf* run_defers(GoAny&& value) {
 /// panic(value): boxes the value (GoAny: Go's convT rule), runs the deferred calls out to the
 /// first that recovers, and resumes in that call's frame. Never returns.
 template <class T>
-[[noreturn]] void go_panic(const T& value) {
+[[noreturn, gnu::noinline]] void go_panic(const T& value) {
+  // The walk starts at the panicking function's frame, as gopanic's starts at its caller's
+  // (getcallerpc, getcallersp): go_panic and run_defers are the runtime's frames, not walked.
+  const frame_walk::Start from{reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),
+                               reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa())};
   std::jmp_buf* resume = nullptr;
   {
     GoAny boxed(value);
-    resume = detail::run_defers(std::move(boxed));
+    resume = detail::run_defers(std::move(boxed), from);
   }                          // the box is destroyed here (empty: recover took the value)
   std::longjmp(*resume, 1);  // recovery(): gogo to the deferring frame's deferreturn
 }

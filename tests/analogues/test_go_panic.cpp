@@ -135,3 +135,78 @@ TEST_CASE("go_panic: recover outside a panicking deferred call returns nil",
   const go::GoAny e = go::go_recover();
   CHECK(e.type() == nullptr);
 }
+
+// The table-driven walk (analogues/frame_walk.hpp) on frames built without a frame pointer, as
+// GCC builds the benchmark's at -O3: the debug and sanitizer presets keep rbp frames elsewhere,
+// where the walk reports `unsupported` and go_panic falls back to _Unwind_Backtrace.
+namespace {
+
+namespace fw = go::frame_walk;
+
+#if defined(__GNUC__) && !defined(__clang__)
+#define CB_WALKED \
+  [[gnu::noinline, gnu::optimize("omit-frame-pointer", "no-optimize-sibling-calls")]]
+inline constexpr bool kWalkedFramesRspBased = fw::kSupported;
+#else
+#define CB_WALKED [[gnu::noinline]]
+inline constexpr bool kWalkedFramesRspBased = false;
+#endif
+
+struct WalkSeen {
+  fw::Result result = fw::Result::unsupported;
+  int frames = -1;
+};
+
+volatile int g_walk_sink = 0;  // work after each call, so none of them is a tail call
+
+// Starts at its caller's frame, as go_panic starts at the panicking function's.
+CB_WALKED WalkSeen walk_from_caller(const void* target) {
+  const fw::Start from{reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),
+                       reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa())};
+  WalkSeen seen;
+  seen.result = fw::walk_to(from, target, seen.frames);
+  g_walk_sink = g_walk_sink + 1;
+  return seen;
+}
+CB_WALKED WalkSeen walk_inner(const void* target) {
+  const WalkSeen seen = walk_from_caller(target);
+  g_walk_sink = g_walk_sink + 1;
+  return seen;
+}
+CB_WALKED WalkSeen walk_middle(const void* target) {
+  const WalkSeen seen = walk_inner(target);
+  g_walk_sink = g_walk_sink + 1;
+  return seen;
+}
+// The boundary: its own CFA is the target (passed != 0), or the CFA minus `miss` (a place no
+// frame's CFA is, so the walk must pass it and say so).
+CB_WALKED WalkSeen walk_outer(std::uintptr_t miss) {
+  const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
+  const WalkSeen seen = walk_middle(reinterpret_cast<const void*>(cfa - miss));
+  g_walk_sink = g_walk_sink + 1;
+  return seen;
+}
+
+}  // namespace
+
+TEST_CASE("frame_walk: the walk reaches the boundary's frame, decoding each frame once",
+          "[analogues][go_panic]") {
+  const WalkSeen seen = walk_outer(0);
+  if constexpr (kWalkedFramesRspBased) {
+    CHECK(seen.result == fw::Result::reached);
+    CHECK(seen.frames == 3);  // walk_inner, walk_middle, walk_outer
+  } else {
+    CHECK(seen.result == fw::Result::unsupported);
+  }
+}
+
+TEST_CASE("frame_walk: a target that is no frame's CFA is reported as not found",
+          "[analogues][go_panic]") {
+  const WalkSeen seen = walk_outer(8);
+  if constexpr (kWalkedFramesRspBased) {
+    CHECK(seen.result == fw::Result::not_found);
+    CHECK(seen.frames == 3);  // it stops at the first frame whose CFA is past the target
+  } else {
+    CHECK(seen.result == fw::Result::unsupported);
+  }
+}
