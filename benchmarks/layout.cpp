@@ -13,9 +13,10 @@
 //    (evacuatedEmpty), then `mov 0x88(%rsi),%rsi` to follow the overflow pointer: every slot
 //    of every bucket and chain is tested, as mapiternext does; the iterator state stays in
 //    registers until an element is returned.
-//  - bucket-* inserts: a `call GoBucketMap::assign` per key (Go: CALL mapassign_fast64), the hash
-//    inline; inside, the 8-slot scan unrolled (tophash `cmp $0x1`, key `cmp`), `call evacuate`
-//    twice while growing.
+//  - bucket-* inserts: a `call GoBucketMap::assign` per key (Go: CALL mapassign_fast64); inside,
+//    the h.flags test, `call *` through the map's hasher pointer (memhash64_aes: pinsrq, three
+//    aesenc), the 8-slot scan unrolled (tophash `cmp $0x1`, key `cmp`), `call evacuate` twice
+//    while growing.
 //  - swiss-* (GoMap) walk: per group one load of the control word, `not; and $0x8080..80; je`
 //    to skip a group with no full slot, then tzcnt over the full slots, the visitor inlined.
 //  - unordered_map walk: a pointer chase `mov (%rax),%rax` over the node list, two loads per

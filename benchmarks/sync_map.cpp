@@ -24,11 +24,14 @@
 //    node chase, and a std::optional rebuilt through the stack (a byte store then an 8-byte
 //    reload).
 //  - go* maps: per load the SpinParkMutex `lock cmpxchg` inlined in the loop, a call to
-//    GoBucketMap::find (Go's mapaccess2_fast64: hash mix, bucket index, up to 8 inline key
-//    compares per bucket, then the overflow pointer), the unlock's `lock subl`; GoRWMutex
-//    RLock/RUnlock are one `lock xadd` each. syncmap: load is a call to SyncMap::load, whose
-//    read-map find calls the key type's hash (memhash64) and equal (memequal64) through the
-//    AnyKeyType pointer: two indirect calls per probe, as Go's map[any] lookup makes.
+//    GoBucketMap::find (Go's mapaccess2_fast64: the h.flags test, `call *` through the map's
+//    hasher pointer to memhash64_aes, bucket index, up to 8 inline key compares per bucket,
+//    then the overflow pointer), the unlock's `lock subl`; GoRWMutex RLock/RUnlock are one
+//    `lock xadd` each. syncmap: load is a call to SyncMap::load, whose read-map find (map[any]:
+//    16-byte interface keys) calls the key type's hash through the slot's type word
+//    (`call *(%rax)`: typehash_u64 -> memhash64_aes) and, on a tophash match, compares the
+//    type words and calls its equal (memequal64, loading the key box both data words point to),
+//    as Go's mapaccess2 -> nilinterhash / nilinterequal -> efaceeq does.
 #include <algorithm>
 #include <array>
 #include <atomic>

@@ -4,13 +4,16 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
-#include "analogues/go_map.hpp"  // MixHash: the hash both map models use
+#include "analogues/go_hash.hpp"  // GoHash64: memhash64 through the map type, as Go calls it
 
 namespace claimbench::go {
 
@@ -42,18 +45,21 @@ namespace claimbench::go {
 //    During a grow, a bucket whose old bucket is not yet evacuated is read from the old array,
 //    keeping only the entries that will move to it.
 //
-// Simplifications, said where a reader of Go's source would look: the hash is MixHash with a
-// fixed seed, called inline (Go: aeshash with a per-map seed, reseeded when the map empties,
-// called through the map type's hasher pointer). Spare buckets
-// of arrays under 32 KiB are 2^(B-4) exactly (Go rounds the array up to its malloc size class;
-// from 32 KiB on to 8 KiB pages, as here). An iterator must not outlive a write to its map
-// (Go's iterator survives writes and grows). Keys and values must be trivially copyable.
+// The hash is Go's memhash64 (AES rounds where the CPU has them) called through a function
+// pointer (GoHash64, go_hash.hpp), and each access checks h.flags for a concurrent write as Go
+// does; erase, like find and assign, is a call.
+//
+// Simplifications, said where a reader of Go's source would look: the seed is fixed (Go: random
+// per map, reseeded when the map empties); spare buckets of arrays under 32 KiB are 2^(B-4) exactly
+// (Go rounds the array up to its malloc size class; from 32 KiB on to 8 KiB pages, as here). An
+// iterator must not outlive a write to its map (Go's iterator survives writes and grows). Keys and
+// values must be trivially copyable.
 //
 // KeyEq other than std::equal_to<K> models a map whose key type has no fast path (map[any] in
 // sync.Map's read and dirty maps): Go's generic mapaccess2/mapassign/mapdelete hash every lookup
 // and compare a slot's tophash byte before calling the key type's equal function, where the
 // _fast64 variants compare the 8-byte keys directly.
-template <class K, class V, class Hash = MixHash, class KeyEq = std::equal_to<K>>
+template <class K, class V, class Hash = GoHash64, class KeyEq = std::equal_to<K>>
 class GoBucketMap {
   static_assert(std::is_trivially_copyable_v<K> && std::is_trivially_copyable_v<V>);
   static constexpr bool kFast64 = std::is_same_v<KeyEq, std::equal_to<K>>;
@@ -97,7 +103,9 @@ class GoBucketMap {
   /// mapassign_fast64: the value slot for key, the key inserted if absent. A runtime call in Go
   /// (never inlined into the caller), so a call here too.
   [[gnu::noinline]] V* assign(const K& key) {
+    check_not_writing();
     const std::uint64_t hash = hash_(key);
+    flags_ ^= kHashWriting;                          // set after the hash, as Go does
     if (!buckets_) buckets_ = make_bucket_array(0);  // newobject(t.bucket)
     for (;;) {
       const std::size_t bucket = hash & bucket_mask(b_);
@@ -119,7 +127,7 @@ class GoBucketMap {
             }
             continue;
           }
-          if (same_key(*b, i, key, hash)) return &b->values[i];
+          if (same_key(*b, i, key, hash)) return done_writing(&b->values[i]);
         }
         if (rest_empty || b->overflow == nullptr) break;
         b = b->overflow;
@@ -138,7 +146,7 @@ class GoBucketMap {
       insert_b->tophash[insert_i] = tophash(hash);
       insert_b->keys[insert_i] = key;
       ++count_;
-      return &insert_b->values[insert_i];
+      return done_writing(&insert_b->values[insert_i]);
     }
   }
 
@@ -147,6 +155,7 @@ class GoBucketMap {
   /// A runtime call in Go (mapaccess2_fast64 / mapaccess2), never inlined: a call here too.
   [[gnu::noinline]] const V* find(const K& key) const {
     if (count_ == 0) return nullptr;
+    check_not_writing();
     const Bucket* b = &buckets_[0];
     std::uint64_t hash = 0;
     if (!kFast64 || b_ != 0 || growing()) hash = hash_(key);  // fast64 skips it for one bucket
@@ -167,24 +176,27 @@ class GoBucketMap {
     return nullptr;
   }
 
-  /// delete(m, key) (mapdelete_fast64). Returns true when the key was present.
-  bool erase(const K& key) {
+  /// delete(m, key) (mapdelete_fast64). Returns true when the key was present. A runtime call
+  /// in Go, so a call here too.
+  [[gnu::noinline]] bool erase(const K& key) {
     if (count_ == 0) return false;
+    check_not_writing();
     const std::uint64_t hash = hash_(key);
+    flags_ ^= kHashWriting;
     const std::size_t bucket = hash & bucket_mask(b_);
     if (growing()) grow_work(bucket);
     Bucket* const first = &buckets_[bucket];
     for (Bucket* b = first; b != nullptr; b = b->overflow) {
       for (std::size_t i = 0; i < kBucketSlots; ++i) {
         if (!same_key(*b, i, key, hash) || is_empty(b->tophash[i])) continue;
-        b->values[i] = V{};  // memclrNoHeapPointers of the value
+        memclr_no_heap_pointers(&b->values[i], sizeof(V));
         b->tophash[i] = kEmptyOne;
         mark_empty_rest(first, b, i);
         --count_;
-        return true;
+        return done_writing(true);
       }
     }
-    return false;
+    return done_writing(false);
   }
 
   /// A range loop's state (hiter): next() is mapiternext, one call per element.
@@ -329,6 +341,30 @@ class GoBucketMap {
     const auto top = static_cast<std::uint8_t>(hash >> 56);
     return top < kMinTopHash ? static_cast<std::uint8_t>(top + kMinTopHash) : top;
   }
+  // Go's check for unsynchronised use: every access reads h.flags, and a write sets hashWriting
+  // for its duration (a load, an xor and a store on the map header per write; a load and a
+  // branch per read). Go throws "concurrent map writes"; so does the model.
+  static constexpr std::uint8_t kHashWriting = 4;
+  void check_not_writing() const noexcept {
+    if ((flags_ & kHashWriting) != 0) [[unlikely]]
+      fatal_concurrent_writes();
+  }
+  template <class T>
+  T done_writing(T result) noexcept {
+    if ((flags_ & kHashWriting) == 0) [[unlikely]]
+      fatal_concurrent_writes();
+    flags_ &= static_cast<std::uint8_t>(~kHashWriting);
+    return result;
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void fatal_concurrent_writes() noexcept {
+    std::fputs("fatal error: concurrent map writes (GoBucketMap)\n", stderr);
+    std::abort();
+  }
+  // memclrNoHeapPointers: an assembly routine Go calls to clear a deleted pointer-free value.
+  [[gnu::noinline]] static void memclr_no_heap_pointers(void* p, std::size_t n) noexcept {
+    std::memset(p, 0, n);
+  }
+
   static std::size_t bucket_mask(std::uint8_t b) noexcept { return (std::size_t{1} << b) - 1; }
   // count > 6.5 × 2^B, and never for a map that fits one bucket.
   static bool over_load_factor(std::size_t count, std::uint8_t b) noexcept {
@@ -501,6 +537,7 @@ class GoBucketMap {
   std::uint16_t noverflow_ = 0;                         // approximate overflow buckets of buckets_
   std::uint8_t b_ = 0;                                  // log2 of the indexed buckets
   bool same_size_grow_ = false;
+  std::uint8_t flags_ = 0;  // h.flags: hashWriting
   [[no_unique_address]] Hash hash_;
   [[no_unique_address]] KeyEq eq_;
 };

@@ -18,6 +18,7 @@
 
 #include "analogues/epoch.hpp"
 #include "analogues/go_bucket_map.hpp"
+#include "analogues/go_hash.hpp"
 #include "analogues/go_map.hpp"
 
 namespace claimbench::go {
@@ -33,16 +34,10 @@ struct AnyKeyType {
   bool (*equal)(const void* a, const void* b);
 };
 
-[[gnu::noinline]] inline std::uint64_t memhash64(const void* key, std::uint64_t seed) {
-  std::uint64_t x;
-  __builtin_memcpy(&x, key, sizeof x);
-  x ^= seed;  // murmur3's finaliser: a mixer in the cost class of Go's aeshash/memhash64
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ull;
-  x ^= x >> 33;
-  return x;
+// typehash for a uint64's type (regular memory, size 8): a call to memhash64 (go_hash.hpp: the
+// AES rounds Go's runtime uses), reached from the map through the type's pointer.
+[[gnu::noinline]] inline std::uint64_t typehash_u64(const void* key, std::uint64_t seed) {
+  return memhash64_impl()(key, seed);
 }
 
 [[gnu::noinline]] inline bool memequal64(const void* a, const void* b) {
@@ -54,7 +49,7 @@ struct AnyKeyType {
 }
 
 inline const AnyKeyType* any_key_type_u64() {
-  static const AnyKeyType type{&memhash64, &memequal64};
+  static const AnyKeyType type{&typehash_u64, &memequal64};
   const AnyKeyType* t = &type;
   asm volatile("" : "+r"(t));  // the dynamic type is only known at run time, as in Go
   return t;
@@ -152,6 +147,60 @@ class EntryMap<K, E, Hash, KeyEq, false> {
 // keeps amended set, so loads of them go through the mutex, and every first new key after a
 // promotion copies the whole read map into a fresh dirty map (O(n) under the lock).
 //
+// map[any]*entry as Go 1.19 lays it out for a boxed 8-byte key: each slot holds the key's
+// interface, {type, data}, where data points to the key's 8 bytes on the heap (the box that
+// Store's conversion to `any` allocated; small values point into staticuint64s). A 16-byte key
+// makes a bucket 208 bytes (144 with the key inline), and every compare follows the data
+// pointers: nilinterequal -> efaceeq compares the type words, then calls the type's equal on
+// the two data words (memequal64 loads both). The hash is nilinterhash -> typehash ->
+// memhash64 on the data word. The key boxes belong to the entries (E::key()), which outlive
+// every map that holds them, as the GC keeps a box alive while a map points to it.
+template <class K>
+struct IfaceKey {
+  const AnyKeyType* type;
+  const K* data;
+};
+
+template <class K, class E>
+class EntryMap<K, E, AnyKeyHash<K>, AnyKeyEq<K>, true> {
+  struct Hash {
+    std::uint64_t seed = 0x9e3779b97f4a7c15ull;  // h.hash0: per map in Go
+    std::uint64_t operator()(const IfaceKey<K>& k) const noexcept {
+      return k.type->hash(k.data, seed);
+    }
+  };
+  struct Eq {  // efaceeq
+    bool operator()(const IfaceKey<K>& a, const IfaceKey<K>& b) const noexcept {
+      return a.type == b.type && a.type->equal(a.data, b.data);
+    }
+  };
+
+ public:
+  explicit EntryMap(std::size_t hint = 0) : m_(hint) {}
+  // The probe's data word points to the caller's key (Load's key does not escape in Go: its
+  // interface is built on the stack).
+  E* find(const K& key) const {
+    E* const* e = m_.find(IfaceKey<K>{type_, &key});
+    return e == nullptr ? nullptr : *e;
+  }
+  // The slot's data word points to the entry's key box.
+  void insert(const K& /*key*/, E* e) { m_.insert_or_assign(IfaceKey<K>{type_, e->key()}, e); }
+  E* take(const K& key) {
+    E* e = find(key);
+    if (e != nullptr) m_.erase(IfaceKey<K>{type_, &key});
+    return e;
+  }
+  std::size_t size() const { return m_.size(); }
+  template <class F>
+  void for_each(F&& f) const {
+    m_.for_each([&](const IfaceKey<K>& k, E* e) { f(*k.data, e); });
+  }
+
+ private:
+  const AnyKeyType* type_ = any_key_type_u64();
+  GoBucketMap<IfaceKey<K>, E*, Hash, Eq> m_;
+};
+
 // The value slot is an atomic pointer to an immutable box with two sentinels, as in Go:
 // nullptr = deleted but still present in dirty (or dirty absent); expunged = deleted and *not* in
 // dirty, so a store must first re-add the entry to dirty under the lock (otherwise the next
@@ -201,14 +250,20 @@ class SyncMap {
 
   struct Entry {
     std::atomic<Box*> p;
+    // The key's interface data (Store's convT64 box, or a staticuint64s slot), which the maps'
+    // key slots point to when they hold boxed keys (EntryMap's interface layout).
+    const K* key_data = nullptr;
+    bool owns_key = false;
 
-    explicit Entry(Box* b) : p(b) {}
+    Entry(Box* b, const K* key, bool owns) : p(b), key_data(key), owns_key(owns) {}
     Entry(const Entry&) = delete;
     Entry& operator=(const Entry&) = delete;
     ~Entry() {
       Box* b = p.load(std::memory_order_relaxed);
       if (is_value(b)) delete b;
+      if (owns_key) delete key_data;
     }
+    const K* key() const { return key_data; }
 
     std::optional<V> load() const {
       Box* b = p.load();
@@ -344,7 +399,7 @@ class SyncMap {
   }
 
   void store(const K& key, V value) {
-    const KeyInterface key_iface(key);
+    KeyInterface key_iface(key);
     epoch::EpochGuard g;
     auto nb = std::make_unique<Box>(std::move(value));
     const ReadOnly* read = read_.load();
@@ -366,13 +421,13 @@ class SyncMap {
     } else if (Entry* d = find(dirty_.get(), key)) {
       retire_box(d->p.exchange(nb.release()));
     } else {
-      add_new_locked(read, key, std::move(nb));
+      add_new_locked(read, key_iface, std::move(nb));
     }
   }
 
   // Returns {actual value, loaded}: loaded == true means the key existed and nothing was stored.
   std::pair<V, bool> load_or_store(const K& key, V value) {
-    const KeyInterface key_iface(key);
+    KeyInterface key_iface(key);
     epoch::EpochGuard g;
     const ReadOnly* read = read_.load();
     if (Entry* e = find(read->m.get(), key)) {
@@ -392,7 +447,7 @@ class SyncMap {
       r = d->try_load_or_store(value);
       miss_locked();
     } else {
-      add_new_locked(read, key, std::make_unique<Box>(value));
+      add_new_locked(read, key_iface, std::make_unique<Box>(value));
     }
     if (r.actual) return {std::move(*r.actual), true};
     return {std::move(value), false};
@@ -484,21 +539,31 @@ class SyncMap {
   // become a dirty-map key), so the caller's conversion to `any` allocates its data (convT64;
   // uint64 values below 256 point into staticuint64s) on every call, even for a key already in
   // the map (Go 1.19 measured: 3 allocations per Store of a big value to an existing big key, 2
-  // for a small value; 0 per Load, whose key does not escape). The GC frees it later; here it
-  // dies when the call returns. The maps themselves keep the key inline (see EntryMap).
+  // for a small value; 0 per Load, whose key does not escape). A new key's box becomes the
+  // maps' key data (the entry keeps it); otherwise the GC frees it later, and here it dies when
+  // the call returns.
   class KeyInterface {
    public:
     explicit KeyInterface(const K& key) {
       if constexpr (std::is_same_v<K, std::uint64_t>) {
-        if (key < kStaticValues.size()) return;
+        if (key < kStaticValues.size()) {
+          static_data_ = &kStaticValues[key];
+          return;
+        }
       }
       data_ = std::make_unique<K>(key);
       const K* p = data_.get();
       asm volatile("" : : "r"(p) : "memory");  // escapes: new/delete cannot be elided
     }
+    // Hands the key's data word to a new entry: {pointer, whether the entry now owns it}.
+    std::pair<const K*, bool> release() {
+      if (data_) return {data_.release(), true};
+      return {static_data_, false};
+    }
 
    private:
     std::unique_ptr<K> data_;
+    const K* static_data_ = nullptr;
   };
 
   // The dynamic type of the stored values (Go: *_type for V); its address is the identity.
@@ -520,16 +585,17 @@ class SyncMap {
 
   static Entry* find(const Map* m, const K& key) { return m == nullptr ? nullptr : m->find(key); }
 
-  void add_new_locked(const ReadOnly* read, const K& key, std::unique_ptr<Box> box) {
+  void add_new_locked(const ReadOnly* read, KeyInterface& key_iface, std::unique_ptr<Box> box) {
     if (!read->amended) {
       // First new key since the last promotion: build dirty (O(n) copy) and tell readers that
       // the read map is incomplete, so their misses fall through to the lock.
       dirty_locked();
       publish_locked(new ReadOnly{read->m, true});
     }
-    auto e = std::make_unique<Entry>(box.get());
+    auto [key_data, owns_key] = key_iface.release();
+    auto e = std::make_unique<Entry>(box.get(), key_data, owns_key);
     box.release();
-    dirty_->insert(key, e.get());
+    dirty_->insert(*key_data, e.get());
     e.release();
   }
 

@@ -295,6 +295,48 @@ TEST_CASE("sync_map: interface-keyed hashing (map[any]) keeps the map's semantic
   CHECK_FALSE(m.load(1000).has_value());
 }
 
+// Keys of 256 and up are boxed on the heap (convT64), and with AnyKeyHash the maps' key slots
+// point to those boxes (EntryMap's interface layout), which live as long as their entries. Each
+// thread turns its own key set over (insert a new key, load a recent one, erase the oldest:
+// churn-new), so entries are created, expunged, promoted and retired while another thread reads
+// through the maps; a key box freed too early is a use after free under ASan and a wrong or
+// missing value here.
+TEST_CASE("sync_map: boxed interface keys stay valid while the key set turns over",
+          "[analogues][sync-map]") {
+  using claimbench::go::AnyKeyEq;
+  using claimbench::go::AnyKeyHash;
+  SyncMap<std::uint64_t, std::uint64_t, AnyKeyHash<std::uint64_t>, AnyKeyEq<std::uint64_t>> m;
+  constexpr std::uint64_t kWindow = 64;
+  constexpr std::uint64_t kOps = 20000;
+  const auto key_of = [](std::uint64_t tid, std::uint64_t n) { return (tid + 1) << 32 | n; };
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (std::uint64_t tid = 0; tid < 2; ++tid) {
+    threads.emplace_back([&, tid] {
+      for (std::uint64_t n = 0; n < kWindow; ++n)
+        m.store(key_of(tid, n), n);
+      for (std::uint64_t n = kWindow; n < kOps; ++n) {
+        m.store(key_of(tid, n), n);
+        const std::uint64_t recent = n - 1 - n % 16;
+        if (m.load(key_of(tid, recent)) != std::optional<std::uint64_t>(recent)) bad.fetch_add(1);
+        m.erase(key_of(tid, n - kWindow));
+        if (m.load(key_of(tid, n - kWindow)).has_value()) bad.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  CHECK(bad.load() == 0);
+  for (std::uint64_t tid = 0; tid < 2; ++tid) {
+    for (std::uint64_t n = kOps - kWindow; n < kOps; ++n)
+      CHECK(m.load(key_of(tid, n)) == std::optional<std::uint64_t>(n));
+    CHECK_FALSE(m.load(key_of(tid, kOps - kWindow - 1)).has_value());
+  }
+  std::size_t live = 0;
+  m.range([&](std::uint64_t, std::uint64_t) { ++live; });
+  CHECK(live == 2 * kWindow);
+}
+
 namespace {
 
 // A value that counts its live copies, so a test can see boxes being freed.
