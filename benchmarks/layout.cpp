@@ -15,8 +15,8 @@
 //    registers until an element is returned.
 //  - bucket-* inserts: a `call GoBucketMap::assign` per key (Go: CALL mapassign_fast64); inside,
 //    the h.flags test, `call *` through the map's hasher pointer (memhash64_aes: pinsrq, three
-//    aesenc), the 8-slot scan unrolled (tophash `cmp $0x1`, key `cmp`), `call evacuate` twice
-//    while growing.
+//    aesenc), the 8-slot scan a loop as in Go (CB_GO_LOOP: tophash `cmp $0x1`, key `cmp`, one
+//    slot per iteration), `call evacuate` twice while growing.
 //  - swiss-* (GoMap) walk: per group one load of the control word, `not; and $0x8080..80; je`
 //    to skip a group with no full slot, then tzcnt over the full slots, the visitor inlined.
 //  - unordered_map walk: a pointer chase `mov (%rax),%rax` over the node list, two loads per

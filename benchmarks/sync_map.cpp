@@ -25,13 +25,14 @@
 //    reload).
 //  - go* maps: per load the SpinParkMutex `lock cmpxchg` inlined in the loop, a call to
 //    GoBucketMap::find (Go's mapaccess2_fast64: the h.flags test, `call *` through the map's
-//    hasher pointer to memhash64_aes, bucket index, up to 8 inline key compares per bucket,
-//    then the overflow pointer), the unlock's `lock subl`; GoRWMutex RLock/RUnlock are one
-//    `lock xadd` each. syncmap: load is a call to SyncMap::load, whose read-map find (map[any]:
-//    16-byte interface keys) calls the key type's hash through the slot's type word
-//    (`call *(%rax)`: typehash_u64 -> memhash64_aes) and, on a tophash match, compares the
-//    type words and calls its equal (memequal64, loading the key box both data words point to),
-//    as Go's mapaccess2 -> nilinterhash / nilinterequal -> efaceeq does.
+//    hasher pointer to memhash64_aes, bucket index, a loop of up to 8 inline key compares per
+//    bucket, not unrolled as Go's is not, then the overflow pointer), the unlock's `lock
+//    subl`; GoRWMutex RLock/RUnlock are one `lock xadd` each. syncmap: load is a call to
+//    SyncMap::load, whose read-map find (map[any]: 16-byte interface keys) calls the key type's
+//    hash through the slot's type word (`call *(%rax)`: typehash_u64 -> memhash64_aes) and, on
+//    a tophash match, compares the type words and calls its equal (memequal64, loading the key
+//    box both data words point to), as Go's mapaccess2 -> nilinterhash / nilinterequal ->
+//    efaceeq does.
 #include <algorithm>
 #include <array>
 #include <atomic>

@@ -13,7 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "analogues/go_hash.hpp"  // GoHash64: memhash64 through the map type, as Go calls it
+#include "analogues/go_hash.hpp"
+#include "codegen.hpp"  // CB_GO_LOOP  // GoHash64: memhash64 through the map type, as Go calls it
 
 namespace claimbench::go {
 
@@ -115,6 +116,7 @@ class GoBucketMap {
       std::size_t insert_i = 0;
       for (;;) {
         bool rest_empty = false;
+        CB_GO_LOOP
         for (std::size_t i = 0; i < kBucketSlots; ++i) {
           if (is_empty(b->tophash[i])) {
             if (insert_b == nullptr) {
@@ -169,6 +171,7 @@ class GoBucketMap {
       }
     }
     for (; b != nullptr; b = b->overflow) {
+      CB_GO_LOOP
       for (std::size_t i = 0; i < kBucketSlots; ++i) {
         if (same_key(*b, i, key, hash) && !is_empty(b->tophash[i])) return &b->values[i];
       }
@@ -187,6 +190,7 @@ class GoBucketMap {
     if (growing()) grow_work(bucket);
     Bucket* const first = &buckets_[bucket];
     for (Bucket* b = first; b != nullptr; b = b->overflow) {
+      CB_GO_LOOP
       for (std::size_t i = 0; i < kBucketSlots; ++i) {
         if (!same_key(*b, i, key, hash) || is_empty(b->tophash[i])) continue;
         memclr_no_heap_pointers(&b->values[i], sizeof(V));
@@ -462,6 +466,7 @@ class GoBucketMap {
       Dst xy[2] = {{&buckets_[oldbucket], 0}, {nullptr, 0}};
       if (!same_size_grow_) xy[1].b = &buckets_[oldbucket + newbit];
       for (; b != nullptr; b = b->overflow) {
+        CB_GO_LOOP
         for (std::size_t i = 0; i < kBucketSlots; ++i) {
           const std::uint8_t top = b->tophash[i];
           if (is_empty(top)) {
