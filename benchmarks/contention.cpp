@@ -11,10 +11,12 @@
 //    CMPXCHG with the value it left in %rax, without reloading.
 //  - BM_CasLoop/cas-go: the same, except that the failure path jumps back to the plain `mov`
 //    load (Go's loop reloads; CompareAndSwap returns only a bool).
-//  - BM_MutexFairness/*: per iteration `rdtsc`; the lock (`call pthread_mutex_lock`, or for the
-//    ticket lock an inlined `lock xadd` and a `pause` loop polling now_serving); `rdtsc`; the
-//    critical section as four SSE `paddq` load-add-stores over the protected line; the unlock
-//    (ticket: a plain store, then the futex wake only if libstdc++'s waiter count is non-zero);
+//  - BM_MutexFairness/*: per iteration `rdtsc`; the lock (`call pthread_mutex_lock`, for the
+//    ticket lock an inlined `lock xadd` and a `pause` loop polling now_serving, for gomutex an
+//    inlined `lock cmpxchg` with lock_slow out of line); `rdtsc`; the critical section as four
+//    SSE `paddq` load-add-stores over the protected line; the unlock (ticket: a plain store, then
+//    the futex wake only if libstdc++'s waiter count is non-zero; gomutex: `lock subl`, a test,
+//    unlock_slow out of line);
 //    the histogram update (`bsr`, shift, `addq $0x1` to the bucket); then the outside work as a
 //    32-trip `imul`+`add` loop on a register, not folded away.
 #include <pthread.h>
@@ -30,6 +32,7 @@
 #include <string>
 
 #include "analogues/log_histogram.hpp"
+#include "analogues/spin_park_mutex.hpp"
 #include "analogues/ticket_lock.hpp"
 #include "claimbench/measure/bench.hpp"
 
@@ -217,6 +220,7 @@ void BM_MutexFairness(benchmark::State& state) {
                                   {
                                       {"std-mutex", &BM_MutexFairness<std::mutex>},
                                       {"adaptive-mutex", &BM_MutexFairness<AdaptiveMutex>},
+                                      {"gomutex", &BM_MutexFairness<claimbench::go::SpinParkMutex>},
                                       {"ticket", &BM_MutexFairness<claimbench::go::TicketLock>},
                                   },
                                   claimbench::sweep_threads);
