@@ -23,6 +23,7 @@ namespace claimbench::go {
 // the reasons the Go map models ran 27-39% under Go's own map on lookups and store/delete churn.
 
 inline constexpr std::uint64_t kHashKey0 = 0x6a09e667f3bcc908ULL;  // hashkey[0]: random in Go
+inline constexpr std::uint64_t kMapSeed = 0x9e3779b97f4a7c15ULL;   // h.hash0: random per map in Go
 
 /// hash64.go's memhash64Fallback (go1.19), for CPUs without AES.
 [[gnu::noinline]] inline std::uint64_t memhash64_fallback(const void* p, std::uint64_t seed) {
@@ -82,7 +83,7 @@ inline MemHash64Fn memhash64_impl() {
 /// type's hash function, with the map's seed (h.hash0, random per map in Go).
 struct GoHash64 {
   MemHash64Fn fn = memhash64_impl();
-  std::uint64_t seed = 0x9e3779b97f4a7c15ULL;
+  std::uint64_t seed = kMapSeed;
   std::uint64_t operator()(std::uint64_t key) const noexcept { return fn(&key, seed); }
 };
 

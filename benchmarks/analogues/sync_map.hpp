@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analogues/epoch.hpp"
+#include "analogues/go_any.hpp"
 #include "analogues/go_bucket_map.hpp"
 #include "analogues/go_hash.hpp"
 #include "analogues/go_map.hpp"
@@ -59,7 +60,7 @@ template <class K>
 struct AnyKeyHash {
   static_assert(sizeof(K) == 8, "AnyKeyHash models 8-byte keys (memhash64)");
   const AnyKeyType* type = any_key_type_u64();
-  std::uint64_t seed = 0x9e3779b97f4a7c15ull;  // h.hash0: per map in Go
+  std::uint64_t seed = kMapSeed;  // h.hash0
   std::size_t operator()(const K& key) const noexcept {
     return static_cast<std::size_t>(type->hash(&key, seed));
   }
@@ -164,7 +165,7 @@ struct IfaceKey {
 template <class K, class E>
 class EntryMap<K, E, AnyKeyHash<K>, AnyKeyEq<K>, true> {
   struct Hash {
-    std::uint64_t seed = 0x9e3779b97f4a7c15ull;  // h.hash0: per map in Go
+    std::uint64_t seed = kMapSeed;  // h.hash0
     std::uint64_t operator()(const IfaceKey<K>& k) const noexcept {
       return k.type->hash(k.data, seed);
     }
@@ -219,11 +220,11 @@ class SyncMap {
     const void* type;
     const V* data;
 
-    explicit Box(V v) : type(type_word()), data(convert(std::move(v))) {}
+    explicit Box(V v) : type(type_word()), data(box_of(std::move(v))) {}
     Box(const Box&) = delete;
     Box& operator=(const Box&) = delete;
     ~Box() {
-      if (!is_static(data)) delete data;
+      if (!in_static_table(data)) delete data;
     }
     // v.(V): the type word is compared before the data word is followed.
     const V& value() const {
@@ -231,37 +232,21 @@ class SyncMap {
         std::terminate();  // Go panics: interface conversion
       return *data;
     }
-
-   private:
-    static const V* convert(V v) {
-      if constexpr (std::is_same_v<V, std::uint64_t>) {
-        if (v < kStaticValues.size()) return &kStaticValues[v];
-      }
-      return new V(std::move(v));
-    }
-    static bool is_static(const V* p) {
-      if constexpr (std::is_same_v<V, std::uint64_t>) {
-        return !std::less<const V*>{}(p, kStaticValues.data()) &&
-               std::less<const V*>{}(p, kStaticValues.data() + kStaticValues.size());
-      }
-      return false;
-    }
   };
 
   struct Entry {
     std::atomic<Box*> p;
     // The key's interface data (Store's convT64 box, or a staticuint64s slot), which the maps'
     // key slots point to when they hold boxed keys (EntryMap's interface layout).
-    const K* key_data = nullptr;
-    bool owns_key = false;
+    const K* key_data;
 
-    Entry(Box* b, const K* key, bool owns) : p(b), key_data(key), owns_key(owns) {}
+    Entry(Box* b, const K* key) : p(b), key_data(key) {}
     Entry(const Entry&) = delete;
     Entry& operator=(const Entry&) = delete;
     ~Entry() {
       Box* b = p.load(std::memory_order_relaxed);
       if (is_value(b)) delete b;
-      if (owns_key) delete key_data;
+      if (!in_static_table(key_data)) delete key_data;
     }
     const K* key() const { return key_data; }
 
@@ -544,26 +529,19 @@ class SyncMap {
   // the call returns.
   class KeyInterface {
    public:
-    explicit KeyInterface(const K& key) {
-      if constexpr (std::is_same_v<K, std::uint64_t>) {
-        if (key < kStaticValues.size()) {
-          static_data_ = &kStaticValues[key];
-          return;
-        }
-      }
-      data_ = std::make_unique<K>(key);
-      const K* p = data_.get();
-      asm volatile("" : : "r"(p) : "memory");  // escapes: new/delete cannot be elided
+    explicit KeyInterface(const K& key) : data_(box_of(key)) {
+      asm volatile("" : : "r"(data_) : "memory");  // escapes: new/delete cannot be elided
     }
-    // Hands the key's data word to a new entry: {pointer, whether the entry now owns it}.
-    std::pair<const K*, bool> release() {
-      if (data_) return {data_.release(), true};
-      return {static_data_, false};
+    KeyInterface(const KeyInterface&) = delete;
+    KeyInterface& operator=(const KeyInterface&) = delete;
+    ~KeyInterface() {
+      if (data_ != nullptr && !in_static_table(data_)) delete data_;
     }
+    // Hands the key's data word to a new entry, which frees it when it dies.
+    const K* release() { return std::exchange(data_, nullptr); }
 
    private:
-    std::unique_ptr<K> data_;
-    const K* static_data_ = nullptr;
+    const K* data_;
   };
 
   // The dynamic type of the stored values (Go: *_type for V); its address is the identity.
@@ -571,13 +549,23 @@ class SyncMap {
     static const char tag = 0;
     return &tag;
   }
-  // runtime.staticuint64s: the interface data of the uint64 values 0..255, never allocated.
-  static constexpr std::array<std::uint64_t, 256> kStaticValues = [] {
-    std::array<std::uint64_t, 256> a{};
-    for (std::size_t i = 0; i < a.size(); ++i)
-      a[i] = i;
-    return a;
-  }();
+  // Converting a value to `any` (convT64's rule): a uint64 below 256 points into the runtime's
+  // staticuint64s (kStaticUint64s, go_any.hpp), never allocated; anything else is a heap box.
+  template <class T>
+  static const T* box_of(T v) {
+    if constexpr (std::is_same_v<T, std::uint64_t>) {
+      if (v < kStaticUint64s.size()) return &kStaticUint64s[v];
+    }
+    return new T(std::move(v));
+  }
+  template <class T>
+  static bool in_static_table(const T* p) {
+    if constexpr (std::is_same_v<T, std::uint64_t>) {
+      return !std::less<const T*>{}(p, kStaticUint64s.data()) &&
+             std::less<const T*>{}(p, kStaticUint64s.data() + kStaticUint64s.size());
+    }
+    return false;
+  }
 
   static void retire_box(Box* b) {
     if (is_value(b)) epoch::retire(b);
@@ -592,8 +580,8 @@ class SyncMap {
       dirty_locked();
       publish_locked(new ReadOnly{read->m, true});
     }
-    auto [key_data, owns_key] = key_iface.release();
-    auto e = std::make_unique<Entry>(box.get(), key_data, owns_key);
+    const K* key_data = key_iface.release();
+    auto e = std::make_unique<Entry>(box.get(), key_data);
     box.release();
     dirty_->insert(*key_data, e.get());
     e.release();

@@ -185,6 +185,12 @@ func BenchmarkWorkerPool(b *testing.B) {
 	b.Run("pool", func(b *testing.B) { withProcs(b, pinnedPUs(), wpPool) })
 }
 
+// wpReport reports a worker-pool variant per task, and the Ps it ran on.
+func wpReport(b *testing.B, clock *batchClock) {
+	clock.report(b)
+	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
+}
+
 func wpGoroutinePerTask(b *testing.B) {
 	var wg sync.WaitGroup
 	clock := startBatches(wpTasks)
@@ -195,8 +201,7 @@ func wpGoroutinePerTask(b *testing.B) {
 		}
 		wg.Wait()
 	}
-	clock.report(b)
-	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
+	wpReport(b, clock)
 }
 
 func wpThreadPerTask(b *testing.B) {
@@ -213,8 +218,7 @@ func wpThreadPerTask(b *testing.B) {
 		}
 		wg.Wait()
 	}
-	clock.report(b)
-	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
+	wpReport(b, clock)
 }
 
 func wpPool(b *testing.B) {
@@ -239,8 +243,7 @@ func wpPool(b *testing.B) {
 		}
 		wg.Wait()
 	}
-	clock.report(b)
-	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
+	wpReport(b, clock)
 	b.StopTimer()
 	close(jobs)
 }
