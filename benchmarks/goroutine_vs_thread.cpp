@@ -36,11 +36,14 @@
 //    not removed (volatile).
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/context/fiber.hpp>
@@ -512,6 +515,95 @@ void BM_IdleMemory_Thread(benchmark::State& state) {
   publish_memory(state, total);
 }
 
+// kIdleUnits threads made as Go's runtime makes its Ms when there is no cgo: Go clones each
+// onto an 8 KiB g0 stack (proc.go allocm: malg(8192)) and installs a 32 KiB signal stack
+// (os_linux.go mpreinit: malg(32 * 1024), minit: sigaltstack), both carved from its heap, and
+// the locked goroutine runs on its own 2 KiB stack. Here: the smallest stack glibc starts a
+// thread on (16 KiB, PTHREAD_STACK_MIN, or _SC_THREAD_STACK_MIN where the signal frame needs
+// more: glibc keeps its thread descriptor and static TLS at the top, so 8 KiB + 2 KiB would not
+// do) and a 32 KiB signal stack mapped for each, installed by the thread before it parks. Each
+// touches the same 256 bytes of locals and waits on the same latch as the thread variant.
+struct GoMThread {
+  pthread_t id{};
+  void* signal_stack = nullptr;
+};
+constexpr std::size_t kGoSignalStackBytes = 32 * 1024;
+
+struct GoMStart {
+  std::latch* arrived;
+  std::latch* release;
+  void* signal_stack;
+};
+
+void* go_m_main(void* arg) {
+  const auto* start = static_cast<GoMStart*>(arg);
+  stack_t alt{};
+  alt.ss_sp = start->signal_stack;
+  alt.ss_size = kGoSignalStackBytes;
+  CB_CHECK(sigaltstack(&alt, nullptr) == 0, "sigaltstack failed");
+  touch_stack();
+  start->arrived->count_down();
+  start->release->wait();
+  return nullptr;
+}
+
+void BM_IdleMemory_GoThread(benchmark::State& state) {
+  claimbench::BenchThread thread(state, kIdleUnits);
+  const auto stack_min = std::max<long>(16384, sysconf(_SC_THREAD_STACK_MIN));
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, static_cast<std::size_t>(stack_min));
+  Memory total;
+  for (auto _ : thread) {
+    std::vector<GoMThread> parked;
+    parked.reserve(kIdleUnits);
+    std::latch arrived(static_cast<std::ptrdiff_t>(kIdleUnits));
+    std::latch release(1);
+    GoMStart start{&arrived, &release, nullptr};
+    std::vector<GoMStart> starts(kIdleUnits, start);
+    std::string failure;
+    const Memory before = read_memory();
+    for (std::size_t i = 0; i < kIdleUnits && failure.empty(); ++i) {
+      void* stack = mmap(nullptr, kGoSignalStackBytes, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (stack == MAP_FAILED) {
+        failure = std::to_string(i) + " threads, then: mmap of a signal stack failed";
+        break;
+      }
+      starts[i].signal_stack = stack;
+      GoMThread unit{.id = {}, .signal_stack = stack};
+      if (const int error = pthread_create(&unit.id, &attr, go_m_main, &starts[i])) {
+        munmap(stack, kGoSignalStackBytes);
+        failure = std::to_string(i) + " threads, then: pthread_create: " + std::strerror(error);
+        break;
+      }
+      parked.push_back(unit);
+    }
+    if (failure.empty()) {
+      arrived.wait();
+      const Memory during = read_memory();
+      total.resident += during.resident - before.resident;
+      total.reserved += during.reserved - before.reserved;
+    } else {
+      for (std::size_t i = parked.size(); i < kIdleUnits; ++i)
+        arrived.count_down();  // the units never started, so the ones that did can be released
+    }
+    release.count_down();
+    for (auto& unit : parked) {
+      pthread_join(unit.id, nullptr);
+      munmap(unit.signal_stack, kGoSignalStackBytes);
+    }
+    if (!failure.empty()) {
+      state.SkipWithError(("cannot park " + std::to_string(kIdleUnits) +
+                           " Go-style threads here: created " + failure)
+                              .c_str());
+      break;
+    }
+  }
+  pthread_attr_destroy(&attr);
+  publish_memory(state, total);
+}
+
 // kIdleUnits fibers with 2 KiB stacks from a fresh arena, each parked (suspended) after touching
 // its stack; memory is read when all have parked, then each is resumed and runs to its end.
 void BM_IdleMemory_Fiber(benchmark::State& state) {
@@ -541,6 +633,7 @@ void BM_IdleMemory_Fiber(benchmark::State& state) {
 }
 
 BENCHMARK(BM_IdleMemory_Thread)->Name("BM_IdleMemory/thread")->UseRealTime();
+BENCHMARK(BM_IdleMemory_GoThread)->Name("BM_IdleMemory/go-thread")->UseRealTime();
 BENCHMARK(BM_IdleMemory_Fiber)->Name("BM_IdleMemory/fiber")->UseRealTime();
 
 // Counters claim files may name as a metric (bench.hpp: declare_counters).
