@@ -28,11 +28,12 @@
 //    hasher pointer to memhash64_aes, bucket index, a loop of up to 8 inline key compares per
 //    bucket, not unrolled as Go's is not, then the overflow pointer), the unlock's `lock
 //    subl`; GoRWMutex RLock/RUnlock are one `lock xadd` each. syncmap: load is a call to
-//    SyncMap::load, whose read-map find (map[any]: 16-byte interface keys) calls the key type's
-//    hash through the slot's type word (`call *(%rax)`: typehash_u64 -> memhash64_aes) and, on
-//    a tophash match, compares the type words and calls its equal (memequal64, loading the key
-//    box both data words point to), as Go's mapaccess2 -> nilinterhash / nilinterequal ->
-//    efaceeq does.
+//    SyncMap::load, whose read-map find (map[any]: 16-byte interface keys) calls the map's
+//    hasher through its pointer (`call *`: nilinterhash, which calls typehash, which calls
+//    memhash64_aes through memhash64_impl's pointer) and, on a tophash match, the map's key
+//    equal (`call *`: nilinterequal, which calls efaceeq, which calls the type's equal,
+//    memequal64, loading the key box both data words point to): every level a call and a
+//    return, none a tail jump, as in Go's mapaccess2 (go tool objdump of the twin binary).
 #include <algorithm>
 #include <array>
 #include <atomic>

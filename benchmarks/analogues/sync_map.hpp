@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -33,6 +34,9 @@ namespace claimbench::go {
 struct AnyKeyType {
   std::uint64_t (*hash)(const void* key, std::uint64_t seed);
   bool (*equal)(const void* a, const void* b);
+  std::size_t size;     // t.size, which typehash switches on for regular memory
+  bool regular_memory;  // t.tflag & tflagRegularMemory
+  bool direct_iface;    // isDirectIface(t): the interface's data word is the value itself
 };
 
 // typehash for a uint64's type (regular memory, size 8): a call to memhash64 (go_hash.hpp: the
@@ -50,7 +54,7 @@ struct AnyKeyType {
 }
 
 inline const AnyKeyType* any_key_type_u64() {
-  static const AnyKeyType type{&typehash_u64, &memequal64};
+  static const AnyKeyType type{&typehash_u64, &memequal64, 8, true, false};
   const AnyKeyType* t = &type;
   asm volatile("" : "+r"(t));  // the dynamic type is only known at run time, as in Go
   return t;
@@ -156,24 +160,73 @@ class EntryMap<K, E, Hash, KeyEq, false> {
 // the two data words (memequal64 loads both). The hash is nilinterhash -> typehash ->
 // memhash64 on the data word. The key boxes belong to the entries (E::key()), which outlive
 // every map that holds them, as the GC keeps a box alive while a map points to it.
-template <class K>
-struct IfaceKey {
+// An interface value as a map[any] slot holds it: {type, data}.
+struct Eface {
   const AnyKeyType* type;
-  const K* data;
+  const void* data;
 };
+
+// The functions Go 1.19's map[any] reaches a key through (runtime/alg.go), each a call of its
+// own as in the runtime, where none is inlined (go tool objdump of the twin binary: mapaccess2
+// calls t.hasher = nilinterhash, which calls typehash, which calls memhash64; t.key.equal =
+// nilinterequal calls efaceeq, which calls the type's equal, memequal64, through its pointer).
+// Go makes no tail calls, so neither do these (an empty asm on the result keeps GCC from turning
+// a call into a jump). The panics Go raises for unhashable or uncomparable dynamic types are
+// aborts here: the model's keys are all uint64.
+[[gnu::noinline]] inline std::uint64_t typehash(const AnyKeyType* t, const void* p,
+                                                std::uint64_t h) {
+  std::uint64_t hash = t->regular_memory && t->size == 8 ? memhash64_impl()(p, h) : t->hash(p, h);
+  asm volatile("" : "+r"(hash));  // a call and a return, as Go makes it: no tail jump
+  return hash;
+}
+
+[[gnu::noinline]] inline std::uint64_t nilinterhash(const void* p, std::uint64_t h) {
+  constexpr std::uint64_t c0 = 33054211828000289ULL;  // alg.go's c0 and c1 for 64-bit words
+  constexpr std::uint64_t c1 = 23344194077549503ULL;
+  const auto* a = static_cast<const Eface*>(p);
+  const AnyKeyType* t = a->type;
+  if (t == nullptr) return h;
+  if (t->equal == nullptr) std::abort();  // Go: panic("hash of unhashable type")
+  if (t->direct_iface) return c1 * typehash(t, &a->data, h ^ c0);
+  return c1 * typehash(t, a->data, h ^ c0);
+}
+
+[[gnu::noinline]] inline bool efaceeq(const AnyKeyType* t, const void* x, const void* y) {
+  if (t == nullptr) return true;
+  bool (*eq)(const void*, const void*) = t->equal;
+  if (eq == nullptr) std::abort();  // Go: panic("comparing uncomparable type")
+  if (t->direct_iface) return x == y;
+  bool equal = eq(x, y);
+  asm volatile("" : "+r"(equal));  // no tail jump: Go calls and returns
+  return equal;
+}
+
+[[gnu::noinline]] inline bool nilinterequal(const void* p, const void* q) {
+  const Eface x = *static_cast<const Eface*>(p);
+  const Eface y = *static_cast<const Eface*>(q);
+  bool equal = x.type == y.type && efaceeq(x.type, x.data, y.data);
+  asm volatile("" : "+r"(equal));  // no tail jump: Go calls and returns
+  return equal;
+}
+
+/// A function pointer the compiler cannot see through: the map type's hasher and key equal are
+/// fields of a runtime type in Go, read on every access.
+template <class Fn>
+Fn opaque(Fn fn) {
+  asm volatile("" : "+r"(fn));
+  return fn;
+}
 
 template <class K, class E>
 class EntryMap<K, E, AnyKeyHash<K>, AnyKeyEq<K>, true> {
   struct Hash {
-    std::uint64_t seed = kMapSeed;  // h.hash0
-    std::uint64_t operator()(const IfaceKey<K>& k) const noexcept {
-      return k.type->hash(k.data, seed);
-    }
+    std::uint64_t seed = kMapSeed;                                                // h.hash0
+    std::uint64_t (*hasher)(const void*, std::uint64_t) = opaque(&nilinterhash);  // t.hasher
+    std::uint64_t operator()(const Eface& k) const noexcept { return hasher(&k, seed); }
   };
-  struct Eq {  // efaceeq
-    bool operator()(const IfaceKey<K>& a, const IfaceKey<K>& b) const noexcept {
-      return a.type == b.type && a.type->equal(a.data, b.data);
-    }
+  struct Eq {
+    bool (*equal)(const void*, const void*) = opaque(&nilinterequal);  // t.key.equal
+    bool operator()(const Eface& a, const Eface& b) const noexcept { return equal(&a, &b); }
   };
 
  public:
@@ -181,25 +234,25 @@ class EntryMap<K, E, AnyKeyHash<K>, AnyKeyEq<K>, true> {
   // The probe's data word points to the caller's key (Load's key does not escape in Go: its
   // interface is built on the stack).
   E* find(const K& key) const {
-    E* const* e = m_.find(IfaceKey<K>{type_, &key});
+    E* const* e = m_.find(Eface{type_, &key});
     return e == nullptr ? nullptr : *e;
   }
   // The slot's data word points to the entry's key box.
-  void insert(const K& /*key*/, E* e) { m_.insert_or_assign(IfaceKey<K>{type_, e->key()}, e); }
+  void insert(const K& /*key*/, E* e) { m_.insert_or_assign(Eface{type_, e->key()}, e); }
   E* take(const K& key) {
     E* e = find(key);
-    if (e != nullptr) m_.erase(IfaceKey<K>{type_, &key});
+    if (e != nullptr) m_.erase(Eface{type_, &key});
     return e;
   }
   std::size_t size() const { return m_.size(); }
   template <class F>
   void for_each(F&& f) const {
-    m_.for_each([&](const IfaceKey<K>& k, E* e) { f(*k.data, e); });
+    m_.for_each([&](const Eface& k, E* e) { f(*static_cast<const K*>(k.data), e); });
   }
 
  private:
   const AnyKeyType* type_ = any_key_type_u64();
-  GoBucketMap<IfaceKey<K>, E*, Hash, Eq> m_;
+  GoBucketMap<Eface, E*, Hash, Eq> m_;
 };
 
 // The value slot is an atomic pointer to an immutable box with two sentinels, as in Go:
