@@ -237,6 +237,31 @@ TEST_CASE("absolute checks: one benchmark, a refute bound on the far side", "[cl
              Catch::Contains("an absolute check names one benchmark in 'numerator'"));
 }
 
+TEST_CASE("go_pus: where twins that size themselves from their PUs are pinned", "[claims][go]") {
+  const std::string twinned =
+      with("at_least = 1.5",
+           "go = { numerator = \"BenchmarkDemo/a\", denominator = \"BenchmarkDemo/b\" }\n"
+           "at_least = 1.5",
+           with("benchmarks =", "go_file = \"demo_test.go\"\nbenchmarks ="));
+  const auto pus_of = [&](const std::string& value) {
+    auto claim = parse_claim(with("benchmarks =", "go_pus = " + value + "\nbenchmarks =", twinned),
+                             "claims/demo.toml");
+    REQUIRE(claim.has_value());
+    return claim->go_pus;
+  };
+  CHECK(parse_claim(twinned, "claims/demo.toml")->go_pus == Claim::GoPus::threads);
+  CHECK(pus_of("\"threads\"") == Claim::GoPus::threads);
+  CHECK(pus_of("\"cores\"") == Claim::GoPus::cores);
+  CHECK(pus_of("\"placement\"") == Claim::GoPus::placement);
+  CHECK_THAT(
+      error_of(with("benchmarks =", "go_pus = \"all\"\nbenchmarks =", twinned)),
+      Catch::Contains("demo.toml:8: 'go_pus' must be threads, cores or placement, not 'all'"));
+  CHECK_THAT(error_of(with("benchmarks =", "go_pus = 4\nbenchmarks =", twinned)),
+             Catch::Contains("'go_pus' in the claim must be a string"));
+  CHECK_THAT(error_of(with("benchmarks =", "go_pus = \"cores\"\nbenchmarks =")),
+             Catch::Contains("'go_pus' needs the claim's 'go_file'"));
+}
+
 TEST_CASE("Go twins: go_file or go_none, and Go benchmark names without -N", "[claims][go]") {
   const std::string twinned =
       with("at_least = 1.5",

@@ -350,7 +350,7 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
   TableReader in(root, file, "the claim");
   if (auto ok = in.only({"id", "title", "fidelity", "statement", "analogue", "caveats",
                          "go_meaning", "sources", "benchmarks", "events", "requires", "noise_limit",
-                         "check", "go_file", "go_none"});
+                         "check", "go_file", "go_none", "go_pus"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -471,6 +471,21 @@ Expected<Claim> parse_claim(std::string_view text, const std::filesystem::path& 
         return fail(fmt::format("{}: 'smt' in 'requires' must be true or false", req.where(smt)));
       }
       claim.requires_smt = *smt->value<bool>();
+    }
+  }
+  CB_TRY(go_pus, in.text("go_pus", false));
+  if (root.contains("go_pus")) {
+    if (go_pus == "cores") {
+      claim.go_pus = Claim::GoPus::cores;
+    } else if (go_pus == "placement") {
+      claim.go_pus = Claim::GoPus::placement;
+    } else if (go_pus != "threads") {
+      return fail(fmt::format("{}: 'go_pus' must be threads, cores or placement, not '{}'",
+                              in.where(root.get("go_pus")), go_pus));
+    }
+    if (go_file.empty()) {
+      return fail(
+          fmt::format("{}: 'go_pus' needs the claim's 'go_file'", in.where(root.get("go_pus"))));
     }
   }
   CB_TRY(noise_limit, in.number("noise_limit"));

@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <regex>
@@ -397,6 +398,17 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
     track.decided = side.outcome.has_value();
     tracks.push_back(std::move(track));
   }
+  // A twin runs on at least its own Ps' PUs and every PU of the claim's benchmark threads; with
+  // `go_pus`, also on a PU per core of the placement or on all of it, where the C++ side's pools
+  // run (workers_for_cores, placement_pus), since such a twin sizes GOMAXPROCS from its PUs.
+  const int all_pus = static_cast<int>(placement.pus.size());
+  const int pool_pus = claim.go_pus == Claim::GoPus::placement ? all_pus
+                       : claim.go_pus == Claim::GoPus::cores
+                           ? std::min(all_pus, static_cast<int>(topology.cores()))
+                           : 0;
+  const auto twin_pus = [&](const VariantRun& variant) {
+    return first_pus(placement, std::max({used, variant.threads, pool_pus}));
+  };
   const RoundsBudget budget{base, max_rounds, options.extra_time};
   RoundsHooks hooks;
   hooks.measure = [&](std::size_t v, int round) {
@@ -409,9 +421,7 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
         variant.skipped = why;
         return;
       }
-      // At least the twin's own Ps, and every PU the claim's C++ side uses.
-      const auto twin_pus = first_pus(placement, std::max(used, variant.threads));
-      measure_go(variant, *binary, twin_pus, options, round);
+      measure_go(variant, *binary, twin_pus(variant), options, round);
       run.go_ran = true;
       return;
     }
@@ -463,7 +473,9 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
     if (variant.repetitions.empty()) continue;
     if (variant.go) {
       int t = 0;
-      for (unsigned pu : first_pus(placement, variant.threads)) {
+      // A twin that sizes itself from its PUs (go_pus) has a P on each.
+      const auto places = pool_pus > 0 ? twin_pus(variant) : first_pus(placement, variant.threads);
+      for (unsigned pu : places) {
         ThreadPlace place;
         place.thread = t++;
         place.pu = static_cast<int>(pu);

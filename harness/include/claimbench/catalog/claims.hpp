@@ -75,6 +75,12 @@ struct Claim {
   std::vector<std::string> events;
   int requires_cores = 1;
   bool requires_smt = false;
+  /// Where the Go twins are pinned (`go_pus`): the benchmark threads' PUs (threads, the
+  /// default), a PU per core of the placement (cores: where workers_for_cores puts the C++
+  /// side's pool workers) or every PU of it (placement: placement_pus). For twins that take
+  /// their GOMAXPROCS from the PUs they may run on, as the C++ side sizes its pools.
+  enum class GoPus { threads, cores, placement };
+  GoPus go_pus = GoPus::threads;
   double noise_limit = 0.5;  ///< relative spread (MAD/median) above which a side is too noisy
   std::vector<Check> checks;
   std::filesystem::path file;
