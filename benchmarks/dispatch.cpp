@@ -4,7 +4,8 @@
 // BM_Dispatch: sum f(x) = 3x+1 over 4096 uint32 (16 KiB, in L1), with f called directly (a
 // non-virtual member: inlined), through a virtual call on an object whose dynamic type is picked
 // at run time (the model of a Go interface method call: one indirect call through the itab),
-// through a `final` class (the compiler knows the target: devirtualised and inlined), and through
+// through a `final` class (the compiler knows the target: devirtualised and inlined), as Go 1.19
+// devirtualises (a direct call to the method, out of line: go-devirtualised), and through
 // std::function (the model of calling a Go func value). Inlining lets GCC vectorise the direct
 // and final loops; Go's compiler never vectorises, so the direct loop is built a second time
 // scalar (no-tree-vectorize on that function only): virtual vs direct-scalar is the comparison
@@ -34,6 +35,8 @@
 //    same body (a second `.constprop` copy of loop_direct): `final` compiles to the direct loop.
 //  - direct-scalar: `mov (%rdi),%eax; lea 0x1(%rax,%rax,2),%eax; add %eax,%edx` per element,
 //    no SIMD, not unrolled: the shape Go's compiler emits.
+//  - go-devirtualised: per element `mov (%rdx),%edi`, `call` to GoDevirtualisedAffine::apply
+//    (`lea 0x1(%rdi,%rdi,2),%eax; ret`), `add %eax,%ecx`: a direct call, scalar, not inlined.
 //  - virtual: per element `mov 0x0(%rbp),%rax` (vptr reloaded), `call *0x10(%rax)`: a real
 //    indirect call to Affine::apply, no speculative devirtualisation.
 //  - std-function: per element `cmpq $0x0,0x10(%rbp)` (empty test), the argument stored to the
@@ -119,6 +122,17 @@ class FinalAffine final : public Op {
 struct DirectAffine {
   Word apply(Word x) const { return affine(x); }
 };
+// What Go 1.19 makes of an interface call whose concrete type the compiler knows: it devirtualises
+// after inlining has run, so the call becomes a direct CALL to the method, not inlined (the twin's
+// `final`: go tool objdump shows CALL dispatchAffine.Apply per element). A direct call to an
+// out-of-line method, in a scalar loop as Go's.
+struct GoDevirtualisedAffine {
+  [[gnu::noinline]] Word apply(Word x) const {
+    Word y = affine(x);
+    asm volatile("" : "+r"(y));  // keeps the body a real function: no IPA constant folding
+    return y;
+  }
+};
 
 template <class Callee>
 [[gnu::always_inline]] inline Word sum_apply(const Word* data, const Callee& callee) {
@@ -139,6 +153,7 @@ using WordFunction = std::function<Word(Word)>;
 CB_SCALAR_BUILD Word loop_direct_scalar(const Word* d, const DirectAffine& f) { return sum_apply(d, f); }
 [[gnu::noinline]] Word loop_virtual(const Word* d, const Op& f) { return sum_apply(d, f); }
 [[gnu::noinline]] Word loop_final(const Word* d, const FinalAffine& f) { return sum_apply(d, f); }
+CB_SCALAR_BUILD Word loop_go_devirtualised(const Word* d, const GoDevirtualisedAffine& f) { return sum_apply(d, f); }
 [[gnu::noinline]] Word loop_function(const Word* d, const WordFunction& f) { return sum_apply(d, f); }
 // clang-format on
 
@@ -149,6 +164,7 @@ const Mix kMix;
 const Rotate kRotate;
 const FinalAffine kFinalAffine;
 const DirectAffine kDirectAffine;
+const GoDevirtualisedAffine kGoDevirtualisedAffine;
 const std::array<const Op*, 3> kOps = {&kAffine, &kMix, &kRotate};
 const std::array<WordFunction, 3> kFunctions = {
     [](Word x) { return affine(x); },
@@ -156,7 +172,7 @@ const std::array<WordFunction, 3> kFunctions = {
     [](Word x) { return (x << 7) | (x >> 25); },
 };
 
-enum class Call { direct, direct_scalar, virtual_call, final_call, function };
+enum class Call { direct, direct_scalar, virtual_call, final_call, go_devirtualised, function };
 
 template <Call kCall>
 Word run_loop(const Word* data, std::size_t pick) {
@@ -164,12 +180,15 @@ Word run_loop(const Word* data, std::size_t pick) {
   if constexpr (kCall == Call::direct_scalar) return loop_direct_scalar(data, kDirectAffine);
   if constexpr (kCall == Call::virtual_call) return loop_virtual(data, *kOps[pick]);
   if constexpr (kCall == Call::final_call) return loop_final(data, kFinalAffine);
+  if constexpr (kCall == Call::go_devirtualised)
+    return loop_go_devirtualised(data, kGoDevirtualisedAffine);
   if constexpr (kCall == Call::function) return loop_function(data, kFunctions[pick]);
 }
 
 template <Call kCall>
 void BM_Dispatch(benchmark::State& state) {
-  if (kCall == Call::direct_scalar && !claimbench::kHaveScalarBuild) {
+  if ((kCall == Call::direct_scalar || kCall == Call::go_devirtualised) &&
+      !claimbench::kHaveScalarBuild) {
     state.SkipWithError("the scalar build needs GCC's optimize(\"no-tree-vectorize\")");
     return;
   }
@@ -201,6 +220,7 @@ BENCHMARK_TEMPLATE(BM_Dispatch, Call::direct)->Name("BM_Dispatch/direct");
 BENCHMARK_TEMPLATE(BM_Dispatch, Call::direct_scalar)->Name("BM_Dispatch/direct-scalar");
 BENCHMARK_TEMPLATE(BM_Dispatch, Call::virtual_call)->Name("BM_Dispatch/virtual");
 BENCHMARK_TEMPLATE(BM_Dispatch, Call::final_call)->Name("BM_Dispatch/final");
+BENCHMARK_TEMPLATE(BM_Dispatch, Call::go_devirtualised)->Name("BM_Dispatch/go-devirtualised");
 BENCHMARK_TEMPLATE(BM_Dispatch, Call::function)->Name("BM_Dispatch/std-function");
 
 // ---- BM_TypeSwitch ---------------------------------------------------------------------------
