@@ -31,8 +31,8 @@
 #include <mutex>
 #include <string>
 
+#include "analogues/go_mutex.hpp"
 #include "analogues/log_histogram.hpp"
-#include "analogues/spin_park_mutex.hpp"
 #include "analogues/ticket_lock.hpp"
 #include "claimbench/measure/bench.hpp"
 
@@ -220,7 +220,7 @@ void BM_MutexFairness(benchmark::State& state) {
                                   {
                                       {"std-mutex", &BM_MutexFairness<std::mutex>},
                                       {"adaptive-mutex", &BM_MutexFairness<AdaptiveMutex>},
-                                      {"gomutex", &BM_MutexFairness<claimbench::go::SpinParkMutex>},
+                                      {"gomutex", &BM_MutexFairness<claimbench::go::GoMutex>},
                                       {"ticket", &BM_MutexFairness<claimbench::go::TicketLock>},
                                   },
                                   claimbench::sweep_threads);

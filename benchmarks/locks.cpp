@@ -6,7 +6,7 @@
 // value inside the read lock; a long read sums the snapshot's 64 words kLongPasses times
 // (about 1 µs here) inside it. Locks:
 //   mutex          std::mutex (glibc: a PLT call, one CAS, then futex sleep; no spinning)
-//   gomutex        claimbench::go::SpinParkMutex: Go's sync.Mutex in normal mode, inline CAS to
+//   gomutex        claimbench::go::GoMutex, a port of Go's sync.Mutex (both modes): inline CAS to
 //                  lock and atomic add to unlock, 4 × 30 PAUSE of spinning before it parks
 //   shared-mutex   std::shared_mutex (glibc pthread_rwlock_t)
 //   gorw           claimbench::go::GoRWMutex, a port of Go's sync.RWMutex
@@ -62,9 +62,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "analogues/go_mutex.hpp"
 #include "analogues/once.hpp"
 #include "analogues/rwmutex.hpp"
-#include "analogues/spin_park_mutex.hpp"
 #include "claimbench/measure/bench.hpp"
 #include "codegen.hpp"
 
@@ -289,7 +289,7 @@ void BM_RWMutex(benchmark::State& state) {
 }
 
 using MutexLock = Exclusive<std::mutex>;
-using GoMutexLock = Exclusive<claimbench::go::SpinParkMutex>;
+using GoMutexLock = Exclusive<claimbench::go::GoMutex>;
 using SharedMutexLock = ReadWrite<std::shared_mutex>;
 using GoRWLock = ReadWrite<claimbench::go::GoRWMutex>;
 
@@ -382,7 +382,7 @@ Published g_published;
 GoOnceState g_go_once;
 CallOnceState g_call_once;
 MutexState<std::mutex> g_mutex;
-MutexState<claimbench::go::SpinParkMutex> g_gomutex;
+MutexState<claimbench::go::GoMutex> g_gomutex;
 
 struct AcquireLoad {
   static void first_call() { g_published.value.store(make_value(), std::memory_order_release); }
@@ -409,7 +409,7 @@ struct CallOnceForm {
   }
   static void first_call() { get(); }
 };
-// mutex: std::mutex (glibc, a PLT call per lock and unlock); gomutex: SpinParkMutex, the shape of
+// mutex: std::mutex (glibc, a PLT call per lock and unlock); gomutex: GoMutex, the shape of
 // Go's `mu.Lock(); if !done { init }; mu.Unlock()` (inlined CAS and XADD, as Go inlines them).
 template <auto& State>
 struct MutexForm {

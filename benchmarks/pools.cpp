@@ -11,7 +11,7 @@
 //    calls proc_pin: the TLS lock count and lease id, then the acquire load of local_size_) and
 //    `call proc_unpin` around the private slot's load and store; no lock on the fast path.
 //  - ObjectPool/mutex-pool: pthread_mutex_lock / unlock around a vector pop_back and push_back,
-//    twice per op. ObjectPool/gomutex-pool: the same with SpinParkMutex inlined: `lock cmpxchg`
+//    twice per op. ObjectPool/gomutex-pool: the same with GoMutex inlined: `lock cmpxchg`
 //    before and `lock subl $0x1` after each vector op, the spin/park paths out of line.
 //  - ObjectPool/new-zeroed: `operator new(4096)`, a 4 KiB memset to zero (the call to memset is
 //    kept: the value-initialisation is not elided, since the buffer escapes), the 64-byte use,
@@ -38,8 +38,8 @@
 #include <string>
 #include <vector>
 
+#include "analogues/go_mutex.hpp"
 #include "analogues/object_pool.hpp"
-#include "analogues/spin_park_mutex.hpp"
 #include "claimbench/measure/bench.hpp"
 #include "claimbench/measure/memory.hpp"
 
@@ -233,7 +233,7 @@ BENCHMARK_TEMPLATE(BM_ObjectPool_Pooled, GoPool<Buffer4K>)
 BENCHMARK_TEMPLATE(BM_ObjectPool_Pooled, MutexPool<Buffer4K>)
     ->Name("BM_ObjectPool/mutex-pool")
     ->Apply(claimbench::sweep_threads);
-BENCHMARK_TEMPLATE(BM_ObjectPool_Pooled, MutexPool<Buffer4K, claimbench::go::SpinParkMutex>)
+BENCHMARK_TEMPLATE(BM_ObjectPool_Pooled, MutexPool<Buffer4K, claimbench::go::GoMutex>)
     ->Name("BM_ObjectPool/gomutex-pool")
     ->Apply(claimbench::sweep_threads);
 
@@ -368,8 +368,8 @@ void locked_release(void* p) {
 // (spin, then park), and nothing locked on the way out, since Go's GC frees the garbage. The
 // std::mutex pair above locks both malloc and free and sleeps in the kernel at once: on the Zen 4
 // guest it measured 12.3x glibc at two threads where the twin measured 2.11x.
-claimbench::go::SpinParkMutex& go_allocator_lock() {
-  static claimbench::go::SpinParkMutex mu;
+claimbench::go::GoMutex& go_allocator_lock() {
+  static claimbench::go::GoMutex mu;
   return mu;
 }
 void* go_locked_alloc(std::size_t bytes) {

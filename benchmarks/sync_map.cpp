@@ -23,7 +23,7 @@
 //    the box's type word, the data load. Before: an `xchg` per op, std::unordered_map's `div` and
 //    node chase, and a std::optional rebuilt through the stack (a byte store then an 8-byte
 //    reload).
-//  - go* maps: per load the SpinParkMutex `lock cmpxchg` inlined in the loop, a call to
+//  - go* maps: per load the GoMutex `lock cmpxchg` inlined in the loop, a call to
 //    GoBucketMap::find (Go's mapaccess2_fast64: the h.flags test, `call *` through the map's
 //    hasher pointer to memhash64_aes, bucket index, a loop of up to 8 inline key compares per
 //    bucket, not unrolled as Go's is not, then the overflow pointer), the unlock's `lock
@@ -48,8 +48,8 @@
 
 #include "analogues/go_bucket_map.hpp"
 #include "analogues/go_map.hpp"
+#include "analogues/go_mutex.hpp"
 #include "analogues/rwmutex.hpp"
-#include "analogues/spin_park_mutex.hpp"
 #include "analogues/sync_map.hpp"
 #include "claimbench/measure/bench.hpp"
 
@@ -133,10 +133,10 @@ using SharedMutexMap = LockedMap<std::shared_mutex, std::shared_lock>;
 // What a Go programmer's map+Mutex / map+RWMutex is: a map[uint64]uint64 as Go 1.19 builds it
 // (GoBucketMap, go_bucket_map.hpp: 8-slot buckets with tophash bytes, keys and values inline,
 // mapaccess2_fast64 as an out-of-line call; no allocation per insert once grown) behind Go's
-// sync.Mutex (SpinParkMutex: inlined CAS / XADD, spins before parking) or sync.RWMutex (GoRWMutex:
-// RLock is one XADD). The std:: maps above are node-based (a pointer chase per lookup, an
-// allocation per insert) behind glibc locks (pthread_rwlock's RLock is a CAS loop), which gave them
-// sync.Map's own dependent-load shape.
+// sync.Mutex (GoMutex: inlined CAS / XADD, spins before parking, starvation mode) or sync.RWMutex
+// (GoRWMutex: RLock is one XADD). The std:: maps above are node-based (a pointer chase per lookup,
+// an allocation per insert) behind glibc locks (pthread_rwlock's RLock is a CAS loop), which gave
+// them sync.Map's own dependent-load shape.
 template <class Mutex, template <class> class ReadLock>
 class GoLockedMap {
  public:
@@ -163,7 +163,7 @@ class GoLockedMap {
   // mapaccess2_fast64 (29 ns/op in Go against 7 with the Swiss-table GoMap used before).
   claimbench::go::GoBucketMap<uint64_t, uint64_t> map_;
 };
-using GoMutexMap = GoLockedMap<claimbench::go::SpinParkMutex, std::lock_guard>;
+using GoMutexMap = GoLockedMap<claimbench::go::GoMutex, std::lock_guard>;
 using GoRWMutexMap = GoLockedMap<claimbench::go::GoRWMutex, std::shared_lock>;
 
 // The seed's "sane default": 16 independent map+mutex shards, each on its own cache lines so

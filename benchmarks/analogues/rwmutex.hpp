@@ -6,10 +6,12 @@
 #include <mutex>
 #include <semaphore>
 
+#include "analogues/go_mutex.hpp"
+
 namespace claimbench::go {
 
 // Port of Go's src/sync/rwmutex.go (RLock/RUnlock/rUnlockSlow/Lock/Unlock/TryRLock/TryLock).
-// runtime_Semacquire/Semrelease map onto C++20 semaphores; `w` (Go's sync.Mutex) onto std::mutex.
+// runtime_Semacquire/Semrelease map onto C++20 semaphores; `w` (Go's sync.Mutex) onto GoMutex.
 //
 // Mechanism: readers only touch `reader_count_` with one atomic add, so an uncontended
 // read lock is a single locked instruction (the fast path Go optimises for). A writer announces
@@ -106,7 +108,7 @@ class GoRWMutex {
     if (reader_wait_.fetch_sub(1, std::memory_order_acq_rel) - 1 == 0) writer_sem_.release();
   }
 
-  std::mutex w_;  // held if there are pending writers
+  GoMutex w_;  // held if there are pending writers
   // writer_sem_ is posted at most once per lock() and only the single writer holding w_ waits on
   // it, so a binary semaphore is exact.
   std::binary_semaphore writer_sem_{0};

@@ -52,19 +52,22 @@ class SpinParkMutex {
     if (state_.fetch_sub(1, std::memory_order_release) != kLocked) unlock_slow();
   }
 
-  /// 0 free, 1 locked, 2 locked with possible sleepers (for tests).
-  std::int32_t state() const noexcept { return state_.load(std::memory_order_acquire); }
-
- private:
-  static constexpr std::int32_t kFree = 0;
-  static constexpr std::int32_t kLocked = 1;
-  static constexpr std::int32_t kSleepers = 2;
-
+  /// One spin-wait hint (PAUSE on x86): what Go's procyield executes.
   static void pause() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
     _mm_pause();
 #endif
   }
+
+  /// 0 free, 1 locked, 2 locked with possible sleepers (for tests).
+  std::int32_t state() const noexcept {
+    return state_.load(std::memory_order_acquire);
+  }
+
+ private:
+  static constexpr std::int32_t kFree = 0;
+  static constexpr std::int32_t kLocked = 1;
+  static constexpr std::int32_t kSleepers = 2;
 
   [[gnu::noinline]] void lock_slow() noexcept {
     for (int round = 0; round < kSpinRounds; ++round) {

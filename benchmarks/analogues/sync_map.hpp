@@ -22,6 +22,7 @@
 #include "analogues/go_bucket_map.hpp"
 #include "analogues/go_hash.hpp"
 #include "analogues/go_map.hpp"
+#include "analogues/go_mutex.hpp"
 
 namespace claimbench::go {
 
@@ -675,7 +676,7 @@ class SyncMap {
   }
 
   // load() is logically const but, as in Go, may count misses and promote.
-  mutable std::mutex mu_;
+  mutable GoMutex mu_;  // Go's sync.Map.mu, a sync.Mutex
   mutable std::atomic<const ReadOnly*> read_;
   mutable std::unique_ptr<Map> dirty_;  // guarded by mu_; nullptr = Go's nil dirty map
   mutable std::size_t misses_ = 0;      // guarded by mu_

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "analogues/spin_park_mutex.hpp"
+#include "mutual_exclusion.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -30,30 +31,8 @@ TEST_CASE("spin-park mutex: single-thread state transitions", "[analogues][spin_
 }
 
 TEST_CASE("spin-park mutex: mutual exclusion under contention", "[analogues][spin_park_mutex]") {
-  // A plain counter: a lock that lets two holders in loses increments (and TSan reports a race).
-  constexpr int kThreads = 4;
-  constexpr int kIncrements = 20000;
   SpinParkMutex mu;
-  long counter = 0;
-  std::atomic<int> inside{0};
-  std::atomic<bool> overlapped{false};
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      start.arrive_and_wait();
-      for (int i = 0; i < kIncrements; ++i) {
-        std::lock_guard lock(mu);
-        if (inside.fetch_add(1) != 0) overlapped.store(true);
-        counter = counter + 1;
-        inside.fetch_sub(1);
-      }
-    });
-  }
-  for (auto& thread : threads)
-    thread.join();
-  CHECK_FALSE(overlapped.load());
-  CHECK(counter == long{kThreads} * kIncrements);
+  claimbench::test::check_mutual_exclusion(mu);
   CHECK(mu.state() == 0);
 }
 
