@@ -1,4 +1,4 @@
-/// Go's sync.Mutex in normal mode: inline CAS / atomic-add fast paths, spin, then park.
+/// A spin-then-park lock with inline fast paths: the shape of Go's runtime lock (lock2).
 #pragma once
 
 #include <atomic>
@@ -10,7 +10,10 @@
 
 namespace claimbench::go {
 
-// What Go's sync.Mutex does when nobody starves (src/sync/mutex.go, normal mode):
+// The suite's model of Go's runtime lock (runtime/lock_futex.go: spin, then futex sleep), which
+// guards a channel (hchan.lock) and the semaphore's queue. It began as the model of sync.Mutex in
+// normal mode, whose shape it has; GoMutex (go_mutex.hpp) now ports sync.Mutex itself. The shape
+// (src/sync/mutex.go, normal mode):
 //  - Lock's fast path is one CAS 0 -> locked, inlined at the call site; Unlock's is one atomic
 //    add of -locked, a test, and a call only when someone waits. glibc's pthread_mutex_lock is a
 //    call through the PLT that first dispatches on the mutex type; this keeps Go's shape, so a
