@@ -523,10 +523,6 @@ void BM_IdleMemory_Thread(benchmark::State& state) {
 // more: glibc keeps its thread descriptor and static TLS at the top, so 8 KiB + 2 KiB would not
 // do) and a 32 KiB signal stack mapped for each, installed by the thread before it parks. Each
 // touches the same 256 bytes of locals and waits on the same latch as the thread variant.
-struct GoMThread {
-  pthread_t id{};
-  void* signal_stack = nullptr;
-};
 constexpr std::size_t kGoSignalStackBytes = 32 * 1024;
 
 struct GoMStart {
@@ -555,15 +551,14 @@ void BM_IdleMemory_GoThread(benchmark::State& state) {
   pthread_attr_setstacksize(&attr, static_cast<std::size_t>(stack_min));
   Memory total;
   for (auto _ : thread) {
-    std::vector<GoMThread> parked;
+    std::vector<pthread_t> parked;  // parked[i] runs on starts[i].signal_stack
     parked.reserve(kIdleUnits);
     std::latch arrived(static_cast<std::ptrdiff_t>(kIdleUnits));
     std::latch release(1);
-    GoMStart start{&arrived, &release, nullptr};
-    std::vector<GoMStart> starts(kIdleUnits, start);
+    std::vector<GoMStart> starts(kIdleUnits, GoMStart{&arrived, &release, nullptr});
     std::string failure;
     const Memory before = read_memory();
-    for (std::size_t i = 0; i < kIdleUnits && failure.empty(); ++i) {
+    for (std::size_t i = 0; i < kIdleUnits; ++i) {
       void* stack = mmap(nullptr, kGoSignalStackBytes, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (stack == MAP_FAILED) {
@@ -571,13 +566,13 @@ void BM_IdleMemory_GoThread(benchmark::State& state) {
         break;
       }
       starts[i].signal_stack = stack;
-      GoMThread unit{.id = {}, .signal_stack = stack};
-      if (const int error = pthread_create(&unit.id, &attr, go_m_main, &starts[i])) {
+      pthread_t id{};
+      if (const int error = pthread_create(&id, &attr, go_m_main, &starts[i])) {
         munmap(stack, kGoSignalStackBytes);
         failure = std::to_string(i) + " threads, then: pthread_create: " + std::strerror(error);
         break;
       }
-      parked.push_back(unit);
+      parked.push_back(id);
     }
     if (failure.empty()) {
       arrived.wait();
@@ -589,9 +584,9 @@ void BM_IdleMemory_GoThread(benchmark::State& state) {
         arrived.count_down();  // the units never started, so the ones that did can be released
     }
     release.count_down();
-    for (auto& unit : parked) {
-      pthread_join(unit.id, nullptr);
-      munmap(unit.signal_stack, kGoSignalStackBytes);
+    for (std::size_t i = 0; i < parked.size(); ++i) {
+      pthread_join(parked[i], nullptr);
+      munmap(starts[i].signal_stack, kGoSignalStackBytes);
     }
     if (!failure.empty()) {
       state.SkipWithError(("cannot park " + std::to_string(kIdleUnits) +

@@ -51,6 +51,14 @@ std::string with(const std::string& from, const std::string& to, std::string tex
   return text.replace(at, from.size(), to);
 }
 
+// kValid with Go twins: go_file, and the check's go pair.
+std::string twinned_demo() {
+  return with("at_least = 1.5",
+              "go = { numerator = \"BenchmarkDemo/a\", denominator = \"BenchmarkDemo/b\" }\n"
+              "at_least = 1.5",
+              with("benchmarks =", "go_file = \"demo_test.go\"\nbenchmarks ="));
+}
+
 std::string error_of(const std::string& text) {
   auto claim = parse_claim(text, "claims/demo.toml");
   REQUIRE_FALSE(claim.has_value());
@@ -238,11 +246,7 @@ TEST_CASE("absolute checks: one benchmark, a refute bound on the far side", "[cl
 }
 
 TEST_CASE("go_pus: where twins that size themselves from their PUs are pinned", "[claims][go]") {
-  const std::string twinned =
-      with("at_least = 1.5",
-           "go = { numerator = \"BenchmarkDemo/a\", denominator = \"BenchmarkDemo/b\" }\n"
-           "at_least = 1.5",
-           with("benchmarks =", "go_file = \"demo_test.go\"\nbenchmarks ="));
+  const std::string twinned = twinned_demo();
   const auto pus_of = [&](const std::string& value) {
     auto claim = parse_claim(with("benchmarks =", "go_pus = " + value + "\nbenchmarks =", twinned),
                              "claims/demo.toml");
@@ -263,11 +267,7 @@ TEST_CASE("go_pus: where twins that size themselves from their PUs are pinned", 
 }
 
 TEST_CASE("Go twins: go_file or go_none, and Go benchmark names without -N", "[claims][go]") {
-  const std::string twinned =
-      with("at_least = 1.5",
-           "go = { numerator = \"BenchmarkDemo/a\", denominator = \"BenchmarkDemo/b\" }\n"
-           "at_least = 1.5",
-           with("benchmarks =", "go_file = \"demo_test.go\"\nbenchmarks ="));
+  const std::string twinned = twinned_demo();
   auto claim = parse_claim(twinned, "claims/demo.toml");
   REQUIRE(claim.has_value());
   CHECK(claim->go_file == "demo_test.go");

@@ -124,9 +124,9 @@ class GoMutex {
   static constexpr std::int32_t kWoken = 2;
   static constexpr std::int32_t kStarving = 4;
   static constexpr int kWaiterShift = 3;
-  static constexpr std::int64_t kStarvationNs = 1'000'000;  // starvationThresholdNs
-  static constexpr int kSpinTries = 4;                      // active_spin
-  static constexpr int kPausesPerSpin = 30;                 // active_spin_cnt
+  static constexpr std::int64_t kStarvationNs = 1'000'000;               // starvationThresholdNs
+  static constexpr int kSpinTries = SpinParkMutex::kSpinRounds;          // active_spin
+  static constexpr int kPausesPerSpin = SpinParkMutex::kPausesPerRound;  // active_spin_cnt
 
   GoMutex() = default;
   GoMutex(const GoMutex&) = delete;

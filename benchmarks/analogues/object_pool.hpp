@@ -220,9 +220,9 @@ class GoPool {
 
 // The naive pool a C++ programmer writes first: one mutex around one free list. Every Get and
 // Put from every thread takes the same lock and moves objects between threads' caches.
-// Mutex: std::mutex (glibc: a PLT call, futex sleep at first contention) or SpinParkMutex, the
-// model of the sync.Mutex a Go one-mutex pool uses (inline CAS, spins ~4x30 PAUSE before it
-// parks), which is what a Go programmer's alternative to sync.Pool costs.
+// Mutex: std::mutex (glibc: a PLT call, futex sleep at first contention) or GoMutex, the port
+// of the sync.Mutex a Go one-mutex pool uses (inline CAS, spins ~4x30 PAUSE before it parks),
+// which is what a Go programmer's alternative to sync.Pool costs.
 template <class T, class Mutex = std::mutex>
 class MutexPool {
  public:

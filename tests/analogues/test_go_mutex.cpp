@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "analogues/go_mutex.hpp"
-#include "mutual_exclusion.hpp"
+#include "mutex_checks.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -16,19 +16,7 @@ using claimbench::go::GoSema;
 
 TEST_CASE("go mutex: single-thread state transitions", "[analogues][go_mutex]") {
   GoMutex mu;
-  CHECK(mu.state() == 0);
-  mu.lock();
-  CHECK(mu.state() == GoMutex::kLocked);
-  CHECK_FALSE(mu.try_lock());
-  mu.unlock();
-  CHECK(mu.state() == 0);
-  REQUIRE(mu.try_lock());
-  mu.unlock();
-  {
-    std::lock_guard lock(mu);
-    CHECK(mu.state() == GoMutex::kLocked);
-  }
-  CHECK(mu.state() == 0);
+  claimbench::test::check_single_thread_states(mu, GoMutex::kLocked);
 }
 
 TEST_CASE("go mutex: mutual exclusion under contention", "[analogues][go_mutex]") {

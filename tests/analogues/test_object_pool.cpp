@@ -1,8 +1,8 @@
 // Tests for claimbench::go::GoPool and MutexPool (analogues/object_pool.hpp).
 #include <catch2/catch.hpp>
 
+#include "analogues/go_mutex.hpp"
 #include "analogues/object_pool.hpp"
-#include "analogues/spin_park_mutex.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -245,7 +245,7 @@ TEST_CASE("object_pool: GoPool under concurrent get/put", "[analogues][object_po
 }
 
 TEMPLATE_TEST_CASE("object_pool: MutexPool basics and concurrent get/put",
-                   "[analogues][object_pool][stress]", std::mutex, claimbench::go::SpinParkMutex) {
+                   "[analogues][object_pool][stress]", std::mutex, claimbench::go::GoMutex) {
   std::atomic<int> made{0};
   MutexPool<Tracked, TestType> pool(
       [&made] { return std::make_unique<Tracked>(made.fetch_add(1)); });

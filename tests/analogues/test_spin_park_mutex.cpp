@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "analogues/spin_park_mutex.hpp"
-#include "mutual_exclusion.hpp"
+#include "mutex_checks.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -15,19 +15,7 @@ using claimbench::go::SpinParkMutex;
 
 TEST_CASE("spin-park mutex: single-thread state transitions", "[analogues][spin_park_mutex]") {
   SpinParkMutex mu;
-  CHECK(mu.state() == 0);
-  mu.lock();
-  CHECK(mu.state() == 1);
-  CHECK_FALSE(mu.try_lock());
-  mu.unlock();
-  CHECK(mu.state() == 0);
-  REQUIRE(mu.try_lock());
-  mu.unlock();
-  {
-    std::lock_guard lock(mu);
-    CHECK(mu.state() == 1);
-  }
-  CHECK(mu.state() == 0);
+  claimbench::test::check_single_thread_states(mu, 1);
 }
 
 TEST_CASE("spin-park mutex: mutual exclusion under contention", "[analogues][spin_park_mutex]") {

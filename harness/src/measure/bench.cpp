@@ -19,18 +19,26 @@ int allowed_pus() {
   return CPU_COUNT(&set);
 }
 
+std::size_t placement_pus(const RunConfig& config) {
+  if (!config.pus.empty()) return config.pus.size();
+  return static_cast<std::size_t>(allowed_pus());
+}
+
+int workers_for_cores(const RunConfig& config) {
+  if (config.pus.empty()) return allowed_pus();
+  int n = static_cast<int>(config.pus.size());
+  if (config.topology != nullptr) n = std::min(n, static_cast<int>(config.topology->cores()));
+  return std::max(n, 1);
+}
+
 std::size_t placement_pus() {
   const RunConfig* config = active_run_config();
-  if (config != nullptr && !config->pus.empty()) return config->pus.size();
-  return static_cast<std::size_t>(allowed_pus());
+  return config != nullptr ? placement_pus(*config) : static_cast<std::size_t>(allowed_pus());
 }
 
 int workers_for_cores() {
   const RunConfig* config = active_run_config();
-  if (config == nullptr || config->pus.empty()) return allowed_pus();
-  int n = static_cast<int>(config->pus.size());
-  if (config->topology != nullptr) n = std::min(n, static_cast<int>(config->topology->cores()));
-  return std::max(n, 1);
+  return config != nullptr ? workers_for_cores(*config) : allowed_pus();
 }
 
 int pin_extra_thread(std::size_t index) {

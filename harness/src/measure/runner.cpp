@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "claimbench/judge/sequential.hpp"
+#include "claimbench/measure/bench.hpp"
 #include "claimbench/measure/probe.hpp"
 #include "claimbench/measure/rounds.hpp"
 #include "claimbench/measure/run_config.hpp"
@@ -399,13 +400,12 @@ ClaimRun run_claim(const Claim& claim, const Topology& topology, const Placement
     tracks.push_back(std::move(track));
   }
   // A twin runs on at least its own Ps' PUs and every PU of the claim's benchmark threads; with
-  // `go_pus`, also on a PU per core of the placement or on all of it, where the C++ side's pools
-  // run (workers_for_cores, placement_pus), since such a twin sizes GOMAXPROCS from its PUs.
-  const int all_pus = static_cast<int>(placement.pus.size());
-  const int pool_pus = claim.go_pus == Claim::GoPus::placement ? all_pus
-                       : claim.go_pus == Claim::GoPus::cores
-                           ? std::min(all_pus, static_cast<int>(topology.cores()))
-                           : 0;
+  // `go_pus`, also on as many PUs as the C++ side's pools use (workers_for_cores, placement_pus
+  // of this run's config), since such a twin sizes GOMAXPROCS from its PUs.
+  const int pool_pus = claim.go_pus == Claim::GoPus::placement
+                           ? static_cast<int>(placement_pus(config))
+                       : claim.go_pus == Claim::GoPus::cores ? workers_for_cores(config)
+                                                             : 0;
   const auto twin_pus = [&](const VariantRun& variant) {
     return first_pus(placement, std::max({used, variant.threads, pool_pus}));
   };

@@ -95,6 +95,10 @@ std::size_t placement_pus();
 /// (the spread placement lists distinct cores first). Outside the runner: the affinity mask.
 int workers_for_cores();
 
+/// The two counts above for a given run (the runner sizes a Go twin's PUs by them, go_pus).
+std::size_t placement_pus(const RunConfig& config);
+int workers_for_cores(const RunConfig& config);
+
 /// One row of a family's variant table: the name after the family and the function to run.
 struct Variant {
   const char* name;

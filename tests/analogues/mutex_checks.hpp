@@ -1,4 +1,4 @@
-/// A shared stress test for the mutex models: N threads increment a plain counter under the lock.
+/// Checks every mutex model must pass: its state word alone, and mutual exclusion under stress.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -10,6 +10,25 @@
 #include <vector>
 
 namespace claimbench::test {
+
+// One thread: lock, try_lock on the held lock, unlock, try_lock, lock_guard; `locked` is the
+// model's state word when held without waiters.
+template <class Mutex>
+void check_single_thread_states(Mutex& mu, int locked) {
+  CHECK(mu.state() == 0);
+  mu.lock();
+  CHECK(mu.state() == locked);
+  CHECK_FALSE(mu.try_lock());
+  mu.unlock();
+  CHECK(mu.state() == 0);
+  REQUIRE(mu.try_lock());
+  mu.unlock();
+  {
+    std::lock_guard lock(mu);
+    CHECK(mu.state() == locked);
+  }
+  CHECK(mu.state() == 0);
+}
 
 // A plain counter: a lock that lets two holders in loses increments (and TSan reports a race);
 // `inside` catches two holders at once even when no increment is lost.
