@@ -24,7 +24,8 @@
 //    node chase, and a std::optional rebuilt through the stack (a byte store then an 8-byte
 //    reload).
 //  - go* maps: per load the GoMutex `lock cmpxchg` inlined in the loop, a call to
-//    GoBucketMap::find (Go's mapaccess2_fast64: the h.flags test, `call *` through the map's
+//    GoBucketMap::find (Go's mapaccess2_fast64: a load of the map's header pointer, h.count and
+//    the h.flags test on the header, `call *` through the map's
 //    hasher pointer to memhash64_aes, bucket index, a loop of up to 8 inline key compares per
 //    bucket, not unrolled as Go's is not, then the overflow pointer), the unlock's `lock
 //    subl`; GoRWMutex RLock/RUnlock are one `lock xadd` each. syncmap: load is a call to
@@ -166,8 +167,10 @@ class GoLockedMap {
 using GoMutexMap = GoLockedMap<claimbench::go::GoMutex, std::lock_guard>;
 using GoRWMutexMap = GoLockedMap<claimbench::go::GoRWMutex, std::shared_lock>;
 
-// The seed's "sane default": 16 independent map+mutex shards, each on its own cache lines so
-// two threads in different shards share nothing.
+// The seed's "sane default": 16 independent map+mutex shards, each shard (its mutex and, for the
+// std:: maps, the whole map) on its own cache lines. A GoBucketMap shard holds only a pointer to
+// its map's header, which, as in Go, sits in a 48-byte size-class span next to the other shards'
+// (go_bucket_map.hpp): two threads in different shards still write shared header lines.
 template <class ShardMap>
 class ShardedMapOf {
  public:

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analogues/go_hash.hpp"
+#include "analogues/go_span_alloc.hpp"
 #include "codegen.hpp"  // CB_GO_LOOP  // GoHash64: memhash64 through the map type, as Go calls it
 
 namespace claimbench::go {
@@ -24,6 +25,9 @@ namespace claimbench::go {
 //    the hash pick the bucket; its top byte, raised to at least 5, is the slot's tophash.
 //    Tophash 0 is emptyRest (this slot and every later one in the chain is empty), 1 emptyOne,
 //    2/3 evacuatedX/Y and 4 evacuatedEmpty (the slot's bucket has been moved by a grow).
+//  - A map value is a pointer to its header [hmap]: count, flags, B and the bucket pointers, a
+//    48-byte object from mallocgc's 48-byte size class (GoSpanAlloc), so headers of maps made
+//    one after another share cache lines, as Go's do.
 //  - make(map, hint) [makemap] picks the smallest B whose 6.5 entries per bucket hold `hint`;
 //    no hint means B = 0 with the bucket allocated by the first insert. For B >= 4 the array has
 //    2^(B-4) spare buckets after the 2^B [makeBucketArray] that chains take from before they
@@ -85,8 +89,8 @@ class GoBucketMap {
     std::uint8_t b = 0;
     while (over_load_factor(hint, b))
       ++b;
-    b_ = b;
-    if (b_ != 0) buckets_ = make_bucket_array(b_);
+    h_->b = b;
+    if (h_->b != 0) h_->buckets = make_bucket_array(h_->b);
   }
 
   GoBucketMap(const GoBucketMap&) = delete;
@@ -96,9 +100,9 @@ class GoBucketMap {
 
   /// m[key] = value. Returns true when the key was new.
   bool insert_or_assign(const K& key, const V& value) {
-    const std::size_t before = count_;
+    const std::size_t before = h_->count;
     *assign(key) = value;
-    return count_ != before;
+    return h_->count != before;
   }
 
   /// mapassign_fast64: the value slot for key, the key inserted if absent. A runtime call in Go
@@ -106,12 +110,12 @@ class GoBucketMap {
   [[gnu::noinline]] V* assign(const K& key) {
     check_not_writing();
     const std::uint64_t hash = hash_(key);
-    flags_ ^= kHashWriting;                          // set after the hash, as Go does
-    if (!buckets_) buckets_ = make_bucket_array(0);  // newobject(t.bucket)
+    h_->flags ^= kHashWriting;                             // set after the hash, as Go does
+    if (!h_->buckets) h_->buckets = make_bucket_array(0);  // newobject(t.bucket)
     for (;;) {
-      const std::size_t bucket = hash & bucket_mask(b_);
+      const std::size_t bucket = hash & bucket_mask(h_->b);
       if (growing()) grow_work(bucket);
-      Bucket* b = &buckets_[bucket];
+      Bucket* b = &h_->buckets[bucket];
       Bucket* insert_b = nullptr;
       std::size_t insert_i = 0;
       for (;;) {
@@ -136,8 +140,8 @@ class GoBucketMap {
       }
       // Absent. Start a grow at the load limit or with too many overflow buckets, unless one is
       // under way, and start over: the key's bucket is now in the new array.
-      if (!growing() &&
-          (over_load_factor(count_ + 1, b_) || too_many_overflow_buckets(noverflow_, b_))) {
+      if (!growing() && (over_load_factor(h_->count + 1, h_->b) ||
+                         too_many_overflow_buckets(h_->noverflow, h_->b))) {
         hash_grow();
         continue;
       }
@@ -147,7 +151,7 @@ class GoBucketMap {
       }
       insert_b->tophash[insert_i] = tophash(hash);
       insert_b->keys[insert_i] = key;
-      ++count_;
+      ++h_->count;
       return done_writing(&insert_b->values[insert_i]);
     }
   }
@@ -156,17 +160,17 @@ class GoBucketMap {
   V* find(const K& key) { return const_cast<V*>(std::as_const(*this).find(key)); }
   /// A runtime call in Go (mapaccess2_fast64 / mapaccess2), never inlined: a call here too.
   [[gnu::noinline]] const V* find(const K& key) const {
-    if (count_ == 0) return nullptr;
+    if (h_->count == 0) return nullptr;
     check_not_writing();
-    const Bucket* b = &buckets_[0];
+    const Bucket* b = &h_->buckets[0];
     std::uint64_t hash = 0;
-    if (!kFast64 || b_ != 0 || growing()) hash = hash_(key);  // fast64 skips it for one bucket
-    if (b_ != 0 || growing()) {
-      std::size_t m = bucket_mask(b_);
-      b = &buckets_[hash & m];
+    if (!kFast64 || h_->b != 0 || growing()) hash = hash_(key);  // fast64 skips it for one bucket
+    if (h_->b != 0 || growing()) {
+      std::size_t m = bucket_mask(h_->b);
+      b = &h_->buckets[hash & m];
       if (growing()) {
-        if (!same_size_grow_) m >>= 1;  // the old array is half the size
-        const Bucket* old = &old_buckets_[hash & m];
+        if (!h_->same_size_grow) m >>= 1;  // the old array is half the size
+        const Bucket* old = &h_->old_buckets[hash & m];
         if (!evacuated(*old)) b = old;
       }
     }
@@ -182,13 +186,13 @@ class GoBucketMap {
   /// delete(m, key) (mapdelete_fast64). Returns true when the key was present. A runtime call
   /// in Go, so a call here too.
   [[gnu::noinline]] bool erase(const K& key) {
-    if (count_ == 0) return false;
+    if (h_->count == 0) return false;
     check_not_writing();
     const std::uint64_t hash = hash_(key);
-    flags_ ^= kHashWriting;
-    const std::size_t bucket = hash & bucket_mask(b_);
+    h_->flags ^= kHashWriting;
+    const std::size_t bucket = hash & bucket_mask(h_->b);
     if (growing()) grow_work(bucket);
-    Bucket* const first = &buckets_[bucket];
+    Bucket* const first = &h_->buckets[bucket];
     for (Bucket* b = first; b != nullptr; b = b->overflow) {
       CB_GO_LOOP
       for (std::size_t i = 0; i < kBucketSlots; ++i) {
@@ -196,7 +200,7 @@ class GoBucketMap {
         memclr_no_heap_pointers(&b->values[i], sizeof(V));
         b->tophash[i] = kEmptyOne;
         mark_empty_rest(first, b, i);
-        --count_;
+        --h_->count;
         return done_writing(true);
       }
     }
@@ -222,15 +226,15 @@ class GoBucketMap {
             return false;
           }
           check_bucket = kNoCheck;
-          b = &h.buckets_[bucket];
+          b = &h.h_->buckets[bucket];
           if (h.growing()) {
-            const Bucket* old = &h.old_buckets_[bucket & h.old_bucket_mask()];
+            const Bucket* old = &h.h_->old_buckets[bucket & h.old_bucket_mask()];
             if (!evacuated(*old)) {  // not moved yet: read it from the old array
               b = old;
               check_bucket = bucket;
             }
           }
-          if (++bucket == (std::size_t{1} << h.b_)) {
+          if (++bucket == (std::size_t{1} << h.h_->b)) {
             bucket = 0;
             wrapped_ = true;
           }
@@ -242,8 +246,8 @@ class GoBucketMap {
           if (is_empty(top) || top == kEvacuatedEmpty) continue;
           // An old bucket of a doubling table holds the entries of two new buckets: keep the
           // ones that move to the bucket being walked.
-          if (check_bucket != kNoCheck && !h.same_size_grow_ &&
-              (h.hash_(b->keys[slot]) & bucket_mask(h.b_)) != check_bucket) {
+          if (check_bucket != kNoCheck && !h.h_->same_size_grow &&
+              (h.hash_(b->keys[slot]) & bucket_mask(h.h_->b)) != check_bucket) {
             continue;
           }
           key_ = &b->keys[slot];
@@ -280,11 +284,11 @@ class GoBucketMap {
   /// for k, v := range m (mapiterinit): a random start bucket and slot offset, as Go's.
   Iter iterate() const {
     Iter it;
-    if (count_ == 0) return it;
+    if (h_->count == 0) return it;
     it.map_ = this;
     const std::uint64_t r = fastrand();
-    it.start_bucket_ = r & bucket_mask(b_);
-    it.offset_ = (r >> b_) & (kBucketSlots - 1);
+    it.start_bucket_ = r & bucket_mask(h_->b);
+    it.offset_ = (r >> h_->b) & (kBucketSlots - 1);
     it.bucket_ = it.start_bucket_;
     return it;
   }
@@ -296,16 +300,16 @@ class GoBucketMap {
       visit(it.key(), it.value());
   }
 
-  std::size_t size() const noexcept { return count_; }
+  std::size_t size() const noexcept { return h_->count; }
   /// 2^B: the buckets the hash indexes (overflow buckets not counted), Go's table size.
-  std::size_t buckets() const noexcept { return std::size_t{1} << b_; }
+  std::size_t buckets() const noexcept { return std::size_t{1} << h_->b; }
   /// Slots of the indexed buckets: 8 × 2^B.
   std::size_t capacity() const noexcept { return buckets() * kBucketSlots; }
   /// Overflow buckets linked into the current array's chains.
   std::size_t overflow_buckets() const noexcept {
     std::size_t n = 0;
     for (std::size_t i = 0; i < buckets(); ++i) {
-      for (const Bucket* b = buckets_ ? buckets_[i].overflow : nullptr; b != nullptr;
+      for (const Bucket* b = h_->buckets ? h_->buckets[i].overflow : nullptr; b != nullptr;
            b = b->overflow)
         ++n;
     }
@@ -314,8 +318,10 @@ class GoBucketMap {
   /// Grows started: doublings and same-size grows.
   std::size_t growths() const noexcept { return growths_; }
   std::size_t same_size_growths() const noexcept { return same_size_growths_; }
+  /// Where make(map) put the header (hmap): tests check Go's placement.
+  const void* header() const noexcept { return h_.get(); }
   /// True while old buckets remain to be evacuated.
-  bool growing() const noexcept { return old_buckets_ != nullptr; }
+  bool growing() const noexcept { return h_->old_buckets != nullptr; }
 
  private:
   static constexpr std::uint8_t kEmptyRest = 0;
@@ -350,14 +356,14 @@ class GoBucketMap {
   // branch per read). Go throws "concurrent map writes"; so does the model.
   static constexpr std::uint8_t kHashWriting = 4;
   void check_not_writing() const noexcept {
-    if ((flags_ & kHashWriting) != 0) [[unlikely]]
+    if ((h_->flags & kHashWriting) != 0) [[unlikely]]
       fatal_concurrent_writes();
   }
   template <class T>
   T done_writing(T result) noexcept {
-    if ((flags_ & kHashWriting) == 0) [[unlikely]]
+    if ((h_->flags & kHashWriting) == 0) [[unlikely]]
       fatal_concurrent_writes();
-    flags_ &= static_cast<std::uint8_t>(~kHashWriting);
+    h_->flags &= static_cast<std::uint8_t>(~kHashWriting);
     return result;
   }
   [[noreturn, gnu::cold, gnu::noinline]] static void fatal_concurrent_writes() noexcept {
@@ -379,7 +385,7 @@ class GoBucketMap {
     return noverflow >= (std::uint16_t{1} << (b > 15 ? 15 : b));
   }
   std::size_t old_bucket_mask() const noexcept {
-    return bucket_mask(same_size_grow_ ? b_ : static_cast<std::uint8_t>(b_ - 1));
+    return bucket_mask(h_->same_size_grow ? h_->b : static_cast<std::uint8_t>(h_->b - 1));
   }
 
   // Go's fastrand on amd64 (wyrand), per map here instead of per M; deterministic seed.
@@ -425,46 +431,46 @@ class GoBucketMap {
   // Exact up to B = 15; beyond, counted with probability 1/2^(B-15) so a uint16 still reaches
   // "as many overflow buckets as buckets" at about the right point.
   void incr_noverflow() noexcept {
-    if (b_ < 16) {
-      ++noverflow_;
+    if (h_->b < 16) {
+      ++h_->noverflow;
       return;
     }
-    const std::uint32_t mask = (std::uint32_t{1} << (b_ - 15)) - 1;
-    if ((fastrand() & mask) == 0) ++noverflow_;
+    const std::uint32_t mask = (std::uint32_t{1} << (h_->b - 15)) - 1;
+    if ((fastrand() & mask) == 0) ++h_->noverflow;
   }
 
   // Allocate the new array; the entries move later, a couple of buckets per write.
   void hash_grow() {
-    const bool bigger = over_load_factor(count_ + 1, b_);
-    same_size_grow_ = !bigger;
-    old_buckets_ = std::move(buckets_);
+    const bool bigger = over_load_factor(h_->count + 1, h_->b);
+    h_->same_size_grow = !bigger;
+    h_->old_buckets = std::move(h_->buckets);
     old_overflow_ = std::move(overflow_);
     overflow_.clear();
-    b_ = static_cast<std::uint8_t>(b_ + (bigger ? 1 : 0));
-    buckets_ = make_bucket_array(b_);
-    nevacuate_ = 0;
-    noverflow_ = 0;
+    h_->b = static_cast<std::uint8_t>(h_->b + (bigger ? 1 : 0));
+    h_->buckets = make_bucket_array(h_->b);
+    h_->nevacuate = 0;
+    h_->noverflow = 0;
     ++growths_;
     if (!bigger) ++same_size_growths_;
   }
 
   void grow_work(std::size_t bucket) {
-    evacuate(bucket & old_bucket_mask());  // the old bucket the caller is about to use
-    if (growing()) evacuate(nevacuate_);   // and one more, so the grow finishes
+    evacuate(bucket & old_bucket_mask());    // the old bucket the caller is about to use
+    if (growing()) evacuate(h_->nevacuate);  // and one more, so the grow finishes
   }
 
   // Move old bucket `oldbucket` and its chain into the new array: to the same index (X) or, in
   // a doubling, to index + old size (Y) when the hash's new bit is set.
   void evacuate(std::size_t oldbucket) {
-    Bucket* b = &old_buckets_[oldbucket];
-    const std::size_t newbit = std::size_t{1} << (same_size_grow_ ? b_ : b_ - 1);
+    Bucket* b = &h_->old_buckets[oldbucket];
+    const std::size_t newbit = std::size_t{1} << (h_->same_size_grow ? h_->b : h_->b - 1);
     if (!evacuated(*b)) {
       struct Dst {
         Bucket* b;
         std::size_t i;
       };
-      Dst xy[2] = {{&buckets_[oldbucket], 0}, {nullptr, 0}};
-      if (!same_size_grow_) xy[1].b = &buckets_[oldbucket + newbit];
+      Dst xy[2] = {{&h_->buckets[oldbucket], 0}, {nullptr, 0}};
+      if (!h_->same_size_grow) xy[1].b = &h_->buckets[oldbucket + newbit];
       for (; b != nullptr; b = b->overflow) {
         CB_GO_LOOP
         for (std::size_t i = 0; i < kBucketSlots; ++i) {
@@ -474,7 +480,7 @@ class GoBucketMap {
             continue;
           }
           std::size_t use_y = 0;
-          if (!same_size_grow_ && (hash_(b->keys[i]) & newbit) != 0) use_y = 1;
+          if (!h_->same_size_grow && (hash_(b->keys[i]) & newbit) != 0) use_y = 1;
           b->tophash[i] = static_cast<std::uint8_t>(kEvacuatedX + use_y);
           Dst& dst = xy[use_y];
           if (dst.i == kBucketSlots) {
@@ -488,19 +494,19 @@ class GoBucketMap {
         }
       }
     }
-    if (oldbucket == nevacuate_) advance_evacuation_mark(newbit);
+    if (oldbucket == h_->nevacuate) advance_evacuation_mark(newbit);
   }
 
   void advance_evacuation_mark(std::size_t newbit) {
-    ++nevacuate_;
+    ++h_->nevacuate;
     // Skip buckets already evacuated by writes to them, at most 1024 at a time (Go's bound).
-    const std::size_t stop = std::min(nevacuate_ + 1024, newbit);
-    while (nevacuate_ != stop && evacuated(old_buckets_[nevacuate_]))
-      ++nevacuate_;
-    if (nevacuate_ == newbit) {  // done: drop the old array and its overflow buckets
-      old_buckets_.reset();
+    const std::size_t stop = std::min(h_->nevacuate + 1024, newbit);
+    while (h_->nevacuate != stop && evacuated(h_->old_buckets[h_->nevacuate]))
+      ++h_->nevacuate;
+    if (h_->nevacuate == newbit) {  // done: drop the old array and its overflow buckets
+      h_->old_buckets.reset();
       old_overflow_.clear();
-      same_size_grow_ = false;
+      h_->same_size_grow = false;
     }
   }
 
@@ -528,21 +534,39 @@ class GoBucketMap {
     }
   }
 
-  std::unique_ptr<Bucket[]> buckets_;                  // 2^B indexed buckets, then the spare ones
-  std::unique_ptr<Bucket[]> old_buckets_;              // while growing: the array being evacuated
-  std::vector<std::unique_ptr<Bucket>> overflow_;      // allocated chain buckets of buckets_
-  std::vector<std::unique_ptr<Bucket>> old_overflow_;  // and of old_buckets_
-  Bucket* next_overflow_ = nullptr;                    // the next spare bucket of buckets_, if any
+  // runtime.hmap: the header a Go map value points to (48 bytes in go1.19: count, flags, B,
+  // noverflow, hash0, buckets, oldbuckets, nevacuate, extra), allocated as make(map) does, from
+  // the 48-byte size class (GoSpanAlloc): consecutive maps' headers sit 48 bytes apart, as in Go,
+  // so two maps made one after another share a cache line, and every write to either (count,
+  // and flags twice) is a write to that line. Reached through a pointer, as Go's map value is.
+  struct Hmap {
+    std::size_t count = 0;
+    std::uint8_t flags = 0;       // hashWriting
+    std::uint8_t b = 0;           // log2 of the indexed buckets
+    std::uint16_t noverflow = 0;  // approximate overflow buckets of buckets
+    bool same_size_grow = false;
+    std::unique_ptr<Bucket[]> buckets;      // 2^B indexed buckets, then the spare ones
+    std::unique_ptr<Bucket[]> old_buckets;  // while growing: the array being evacuated
+    std::size_t nevacuate = 0;              // old buckets below this are evacuated
+  };
+  static constexpr std::size_t kHmapBytes = 48;  // Go's sizeof(hmap) on 64-bit, its size class
+  static_assert(sizeof(Hmap) <= kHmapBytes);
+  using HmapAlloc = GoSpanAlloc<kHmapBytes>;
+  struct HmapDelete {
+    void operator()(Hmap* h) const noexcept {
+      h->~Hmap();
+      HmapAlloc::deallocate(h);
+    }
+  };
+
+  std::unique_ptr<Hmap, HmapDelete> h_{::new (HmapAlloc::allocate()) Hmap{}};
+  std::vector<std::unique_ptr<Bucket>> overflow_;      // allocated chain buckets of buckets
+  std::vector<std::unique_ptr<Bucket>> old_overflow_;  // and of old_buckets
+  Bucket* next_overflow_ = nullptr;                    // the next spare bucket of buckets, if any
   Bucket* overflow_end_ = nullptr;
-  std::size_t count_ = 0;
-  std::size_t nevacuate_ = 0;  // old buckets below this are evacuated
   std::size_t growths_ = 0;
   std::size_t same_size_growths_ = 0;
   mutable std::uint64_t rand_ = 0x9e3779b97f4a7c15ull;  // fastrand state: iteration start too
-  std::uint16_t noverflow_ = 0;                         // approximate overflow buckets of buckets_
-  std::uint8_t b_ = 0;                                  // log2 of the indexed buckets
-  bool same_size_grow_ = false;
-  std::uint8_t flags_ = 0;  // h.flags: hashWriting
   [[no_unique_address]] Hash hash_;
   [[no_unique_address]] KeyEq eq_;
 };

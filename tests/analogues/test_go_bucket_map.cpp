@@ -3,10 +3,14 @@
 
 #include "analogues/go_bucket_map.hpp"
 
+#include "claimbench/measure/alloc_count.hpp"
+
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 using claimbench::go::GoBucketMap;
@@ -262,4 +266,28 @@ TEST_CASE("go_bucket_map: steady churn grows to the same size instead of doublin
   CHECK(checked_while_growing > 0);
   CHECK(m.find(199999) != nullptr);
   CHECK(m.find(199899) == nullptr);
+}
+
+TEST_CASE("go_bucket_map: make(map) allocates one 48-byte header, next to the last map's",
+          "[analogues][go_bucket_map]") {
+  // On a fresh thread: its size-class cache has no freed slots yet, as a fresh P's span.
+  std::uint64_t allocations = 0;
+  std::uint64_t bytes = 0;
+  int adjacent = 0;
+  std::thread maker([&] {
+    const claimbench::AllocCount before = claimbench::thread_alloc_count();
+    std::array<Map, 9> maps;  // constructed in order, as sixteen shards' make(map) calls
+    const claimbench::AllocCount after = claimbench::thread_alloc_count();
+    allocations = after.allocations - before.allocations;
+    bytes = after.bytes - before.bytes;
+    for (std::size_t i = 1; i < maps.size(); ++i) {
+      adjacent += reinterpret_cast<std::uintptr_t>(maps[i].header()) -
+                      reinterpret_cast<std::uintptr_t>(maps[i - 1].header()) ==
+                  48;
+    }
+  });
+  maker.join();
+  CHECK(allocations == 9);  // one hmap each; a bucket comes with the first insert
+  CHECK(bytes == 9 * 48);
+  CHECK(adjacent >= 7);  // 48 bytes apart, unless a span ends between two
 }

@@ -26,6 +26,11 @@ AllocCount thread_alloc_count() noexcept {
   return counts;
 }
 
+void count_allocation(std::size_t bytes) noexcept {
+  ++counts.allocations;
+  counts.bytes += bytes;
+}
+
 }  // namespace claimbench
 
 void* operator new(std::size_t size) {

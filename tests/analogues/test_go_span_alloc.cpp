@@ -1,0 +1,65 @@
+// Tests for claimbench::go::GoSpanAlloc (analogues/go_span_alloc.hpp): Go's size-class placement.
+#include <catch2/catch.hpp>
+
+#include "analogues/go_span_alloc.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <thread>
+
+#include "claimbench/measure/alloc_count.hpp"
+
+namespace {
+
+using Alloc48 = claimbench::go::GoSpanAlloc<48>;
+
+std::uintptr_t addr(const void* p) {
+  return reinterpret_cast<std::uintptr_t>(p);
+}
+
+}  // namespace
+
+TEST_CASE("go_span_alloc: objects allocated one after another sit the class size apart",
+          "[analogues][go_span_alloc]") {
+  // Take a fresh span first, so the run below does not cross a span's end.
+  void* first = Alloc48::allocate();
+  while (addr(first) % Alloc48::kSpanBytes != 0)
+    first = Alloc48::allocate();
+  void* second = Alloc48::allocate();
+  void* third = Alloc48::allocate();
+  CHECK(addr(second) - addr(first) == 48);
+  CHECK(addr(third) - addr(second) == 48);
+  // Four 48-byte objects over three 64-byte lines: the second shares the first's line.
+  CHECK(addr(second) / 64 == addr(first) / 64);
+  Alloc48::deallocate(third);
+  Alloc48::deallocate(second);
+  Alloc48::deallocate(first);
+}
+
+TEST_CASE("go_span_alloc: a freed slot is reused, and every allocation is counted",
+          "[analogues][go_span_alloc]") {
+  const claimbench::AllocCount before = claimbench::thread_alloc_count();
+  void* p = Alloc48::allocate();
+  Alloc48::deallocate(p);
+  void* q = Alloc48::allocate();
+  CHECK(q == p);
+  const claimbench::AllocCount after = claimbench::thread_alloc_count();
+  CHECK(after.allocations - before.allocations == 2);
+  CHECK(after.bytes - before.bytes == 96);
+  Alloc48::deallocate(q);
+}
+
+TEST_CASE("go_span_alloc: a slot freed by another thread stays valid and is reused there",
+          "[analogues][go_span_alloc]") {
+  auto* p = static_cast<std::uint64_t*>(Alloc48::allocate());
+  *p = 42;
+  void* reused = nullptr;
+  std::thread other([&] {
+    CHECK(*p == 42);
+    Alloc48::deallocate(p);
+    reused = Alloc48::allocate();  // the freeing thread's next object is that slot
+  });
+  other.join();
+  CHECK(reused == p);
+  Alloc48::deallocate(reused);
+}
