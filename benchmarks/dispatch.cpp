@@ -54,6 +54,9 @@
 //    leaf's `lea kGoType<K>` + `cmp` with the type word: the constants and split order of go1.19's
 //    compiled typeSwitch. GCC lays each pair's first match out of line (`je` taken) where Go
 //    falls through; the compare count is the same, 3 for both tsCase0 and tsCase7.
+//  - go-assert-chain: a `call` to assert_chain_go per object; in it the type word loaded once,
+//    then per case `lea kGoType<K>`, `cmp`, `jne` to the next case (taken on a mismatch), the
+//    arm falling through: the twin's assertChain instruction for instruction (LEAQ, CMPQ, JNE).
 //  - one BM_TypeSwitch body per form (no .constprop clones: noipa), so first and last differ
 //    only in the objects' dynamic type.
 //  - std-sort: __introsort_loop<_Iter_less_iter> compares inline (cmp/jl in the partition loop).
@@ -348,6 +351,26 @@ template <int Lo, int Hi>
   if (x.type == nullptr) return -1;
   return go_switch_search<0, kCases>(x.type->hash, x);
 }
+// The twin's assertChain (`if v, ok := x.(tsCase0); ok {...} else if v, ok := x.(tsCase1)...`):
+// each assertion compares the interface's type word with the case type's address, in source
+// order, so the last case pays 8 compares and the first 1. Out of line, as the twin's function
+// is (//go:noinline). The typeid chain above reaches the type through the object (vptr,
+// type_info, name: three dependent loads); an interface carries its type word itself. Go lays
+// each `if` body out as the fall-through and jumps to the next test on a mismatch (JNE taken:
+// 7 taken jumps before the last case's arm); __builtin_expect gives GCC's code that layout, where
+// it would otherwise fall through the mismatches and jump to each arm.
+template <int... K>
+[[gnu::always_inline]] inline int go_assert_chain(const GoAny& x,
+                                                  std::integer_sequence<int, K...>) {
+  int result = -1;
+  static_cast<void>(
+      ((__builtin_expect(x.type == &kGoType<K>, 1) ? (result = handle<K>(*x.data), true) : false) ||
+       ...));
+  return result;
+}
+[[gnu::noinline]] int assert_chain_go(const GoAny& x) {
+  return go_assert_chain(x, Cases{});
+}
 template <int... K>
 const GoType* go_type_of(int which, std::integer_sequence<int, K...>) {
   const GoType* type = nullptr;
@@ -355,7 +378,7 @@ const GoType* go_type_of(int which, std::integer_sequence<int, K...>) {
   return type;
 }
 
-enum class Switch { dyncast, type_id, visit, go };
+enum class Switch { dyncast, type_id, visit, go, go_assert };
 
 // Builders for a case chosen at run time: index -> Case<K> / Value<K>.
 template <int... K>
@@ -402,6 +425,7 @@ CB_NOIPA CB_ALIGN_LABELS void BM_TypeSwitch(benchmark::State& state, int which) 
     if constexpr (kForm == Switch::type_id) return switch_typeid(nodes[i], Cases{});
     if constexpr (kForm == Switch::visit) return switch_visit(values[i]);
     if constexpr (kForm == Switch::go) return switch_go(anys[i]);
+    if constexpr (kForm == Switch::go_assert) return assert_chain_go(anys[i]);
   };
   // Each form must take the arm of the case it was given (handle<K> adds K*7+1).
   for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -432,6 +456,9 @@ void BM_TypeSwitch_Visit(benchmark::State& state, int which) {
 void BM_TypeSwitch_Go(benchmark::State& state, int which) {
   BM_TypeSwitch<Switch::go>(state, which);
 }
+void BM_TypeSwitch_GoAssert(benchmark::State& state, int which) {
+  BM_TypeSwitch<Switch::go_assert>(state, which);
+}
 
 constexpr int kFirst = 0;
 constexpr int kLast = kCases - 1;
@@ -444,6 +471,8 @@ BENCHMARK_CAPTURE(BM_TypeSwitch_Visit, first, kFirst)->Name("BM_TypeSwitch/visit
 BENCHMARK_CAPTURE(BM_TypeSwitch_Visit, last, kLast)->Name("BM_TypeSwitch/visit/last");
 BENCHMARK_CAPTURE(BM_TypeSwitch_Go, first, kFirst)->Name("BM_TypeSwitch/go-switch/first");
 BENCHMARK_CAPTURE(BM_TypeSwitch_Go, last, kLast)->Name("BM_TypeSwitch/go-switch/last");
+BENCHMARK_CAPTURE(BM_TypeSwitch_GoAssert, first, kFirst)->Name("BM_TypeSwitch/go-assert-chain/first");
+BENCHMARK_CAPTURE(BM_TypeSwitch_GoAssert, last, kLast)->Name("BM_TypeSwitch/go-assert-chain/last");
 // clang-format on
 
 // ---- BM_Generics -----------------------------------------------------------------------------
