@@ -21,19 +21,24 @@ std::uintptr_t addr(const void* p) {
 
 TEST_CASE("go_span_alloc: objects allocated one after another sit the class size apart",
           "[analogues][go_span_alloc]") {
-  // Take a fresh span first, so the run below does not cross a span's end.
-  void* first = Alloc48::allocate();
-  while (addr(first) % Alloc48::kSpanBytes != 0)
-    first = Alloc48::allocate();
-  void* second = Alloc48::allocate();
-  void* third = Alloc48::allocate();
-  CHECK(addr(second) - addr(first) == 48);
-  CHECK(addr(third) - addr(second) == 48);
+  // On a fresh thread, whose cache has no freed slots (they would be handed out first).
+  std::uintptr_t first = 0;
+  std::uintptr_t second = 0;
+  std::uintptr_t third = 0;
+  std::thread fresh([&] {
+    // Up to a span's first slot, so the three below do not cross a span's end.
+    void* p = Alloc48::allocate();
+    while (addr(p) % Alloc48::kSpanBytes != 0)
+      p = Alloc48::allocate();
+    first = addr(p);
+    second = addr(Alloc48::allocate());
+    third = addr(Alloc48::allocate());
+  });
+  fresh.join();
+  CHECK(second - first == 48);
+  CHECK(third - second == 48);
   // Four 48-byte objects over three 64-byte lines: the second shares the first's line.
-  CHECK(addr(second) / 64 == addr(first) / 64);
-  Alloc48::deallocate(third);
-  Alloc48::deallocate(second);
-  Alloc48::deallocate(first);
+  CHECK(second / 64 == first / 64);
 }
 
 TEST_CASE("go_span_alloc: a freed slot is reused, and every allocation is counted",
