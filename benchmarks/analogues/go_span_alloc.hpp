@@ -8,6 +8,15 @@
 
 #include "claimbench/measure/alloc_count.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define CLAIMBENCH_SPAN_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define CLAIMBENCH_SPAN_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define CLAIMBENCH_SPAN_POISON(p, n) static_cast<void>(0)
+#define CLAIMBENCH_SPAN_UNPOISON(p, n) static_cast<void>(0)
+#endif
+
 namespace claimbench::go {
 
 // Why it exists: where Go puts small objects decides which of them share a cache line. mallocgc
@@ -26,8 +35,10 @@ namespace claimbench::go {
 // from that span reuses them). Spans are never returned; they stay reachable from one registry,
 // so a slot freed by another thread, or after its allocating thread exited, is still valid.
 // Each allocation is counted as the harness counts operator new (Go's -benchmem counts
-// mallocgc). Not modelled: the per-call work of mallocgc (size-class lookup, heap bitmap,
-// profiling countdown, GC assist), spans shared between Ps, and the GC.
+// mallocgc). Under AddressSanitizer a slot is poisoned from its free until its next
+// allocation, so a use of a freed object is reported as with malloc. Not modelled: the per-call
+// work of mallocgc (size-class lookup, heap bitmap, profiling countdown, GC assist), spans shared
+// between Ps, and the GC.
 template <std::size_t Size>
 class GoSpanAlloc {
   static_assert(Size >= sizeof(void*) && Size % alignof(std::max_align_t) == 0 && Size <= 1024);
@@ -40,6 +51,7 @@ class GoSpanAlloc {
     Cache& c = cache();
     count_allocation(Size);
     if (Free* f = c.free) {
+      CLAIMBENCH_SPAN_UNPOISON(f, Size);
       c.free = f->next;
       return f;
     }
@@ -49,6 +61,7 @@ class GoSpanAlloc {
     }
     void* p = c.bump;
     c.bump += Size;
+    CLAIMBENCH_SPAN_UNPOISON(p, Size);
     return p;
   }
 
@@ -57,6 +70,7 @@ class GoSpanAlloc {
     if (p == nullptr) return;
     Cache& c = cache();
     c.free = ::new (p) Free{c.free};
+    CLAIMBENCH_SPAN_POISON(p, Size);
   }
 
  private:
@@ -92,6 +106,7 @@ class GoSpanAlloc {
       std::free(node);
       throw std::bad_alloc();
     }
+    CLAIMBENCH_SPAN_POISON(span, kSpanBytes);  // slots are unpoisoned as they are handed out
     node->span = span;
     node->next = spans.load(std::memory_order_relaxed);
     while (!spans.compare_exchange_weak(node->next, node, std::memory_order_release,

@@ -68,3 +68,20 @@ TEST_CASE("go_span_alloc: a slot freed by another thread stays valid and is reus
   CHECK(reused == p);
   Alloc48::deallocate(reused);
 }
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+
+TEST_CASE("go_span_alloc: a freed slot is poisoned until it is handed out again",
+          "[analogues][go_span_alloc]") {
+  void* p = Alloc48::allocate();
+  CHECK_FALSE(__asan_address_is_poisoned(p));
+  Alloc48::deallocate(p);
+  CHECK(__asan_address_is_poisoned(p));
+  CHECK(__asan_address_is_poisoned(static_cast<char*>(p) + 40));
+  void* q = Alloc48::allocate();
+  REQUIRE(q == p);
+  CHECK_FALSE(__asan_address_is_poisoned(static_cast<char*>(q) + 40));
+  Alloc48::deallocate(q);
+}
+#endif
