@@ -12,7 +12,8 @@ struct AllocCount {
 };
 
 /// Allocations made by the calling thread since it started (operator new and new[] of every
-/// form; malloc called directly is not seen). Linking this in replaces operator new/delete.
+/// form, and count_allocation; malloc called directly is not seen). Linking this in replaces
+/// operator new/delete.
 AllocCount thread_alloc_count() noexcept;
 
 /// Counts one allocation of `bytes` on the calling thread, for a benchmark's model of another
