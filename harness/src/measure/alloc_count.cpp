@@ -12,8 +12,7 @@ namespace {
 thread_local AllocCount counts;
 
 void* counted_alloc(std::size_t size, std::size_t alignment) {
-  ++counts.allocations;
-  counts.bytes += size;
+  count_allocation(size);
   if (size == 0) size = 1;
   void* p = alignment > alignof(std::max_align_t)
                 ? std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment)
