@@ -21,6 +21,7 @@
 #include "analogues/go_any.hpp"
 #include "analogues/go_bucket_map.hpp"
 #include "analogues/go_hash.hpp"
+#include "analogues/go_malloc.hpp"
 #include "analogues/go_map.hpp"
 #include "analogues/go_mutex.hpp"
 
@@ -278,8 +279,12 @@ class SyncMap {
     Box(const Box&) = delete;
     Box& operator=(const Box&) = delete;
     ~Box() {
-      if (!in_static_table(data)) delete data;
+      if (!in_static_table(data)) go_delete(data);
     }
+    // new(any): a 16-byte object with pointers, from Go's allocator (go_malloc.hpp); delete is
+    // the sweeper freeing it once the epoch domain knows no reader holds it.
+    static void* operator new(std::size_t n) { return GoHeap::newobject(n, /*noscan=*/false); }
+    static void operator delete(void* p) noexcept { GoHeap::free(p); }
     // v.(V): the type word is compared before the data word is followed.
     const V& value() const {
       if (type != type_word()) [[unlikely]]
@@ -297,10 +302,14 @@ class SyncMap {
     Entry(Box* b, const K* key) : p(b), key_data(key) {}
     Entry(const Entry&) = delete;
     Entry& operator=(const Entry&) = delete;
+    // newEntry's new(entry), from Go's allocator (Go's entry is the 8-byte p alone; this one
+    // also keeps the key's data word, 16 bytes).
+    static void* operator new(std::size_t n) { return GoHeap::newobject(n, /*noscan=*/false); }
+    static void operator delete(void* p) noexcept { GoHeap::free(p); }
     ~Entry() {
       Box* b = p.load(std::memory_order_relaxed);
       if (is_value(b)) delete b;
-      if (!in_static_table(key_data)) delete key_data;
+      if (!in_static_table(key_data)) go_delete(key_data);
     }
     const K* key() const { return key_data; }
 
@@ -589,7 +598,7 @@ class SyncMap {
     KeyInterface(const KeyInterface&) = delete;
     KeyInterface& operator=(const KeyInterface&) = delete;
     ~KeyInterface() {
-      if (data_ != nullptr && !in_static_table(data_)) delete data_;
+      if (data_ != nullptr && !in_static_table(data_)) go_delete(data_);
     }
     // Hands the key's data word to a new entry, which frees it when it dies.
     const K* release() { return std::exchange(data_, nullptr); }
@@ -604,13 +613,36 @@ class SyncMap {
     return &tag;
   }
   // Converting a value to `any` (convT64's rule): a uint64 below 256 points into the runtime's
-  // staticuint64s (kStaticUint64s, go_any.hpp), never allocated; anything else is a heap box.
+  // staticuint64s (kStaticUint64s, go_any.hpp), never allocated; anything else is a heap box
+  // from Go's allocator (a uint64's 8 bytes come from the tiny allocator, as convT64's do).
   template <class T>
   static const T* box_of(T v) {
     if constexpr (std::is_same_v<T, std::uint64_t>) {
       if (v < kStaticUint64s.size()) return &kStaticUint64s[v];
     }
-    return new T(std::move(v));
+    return go_new(std::move(v));
+  }
+  // Objects that fit the ported size classes come from GoHeap; pointer-free only for
+  // arithmetic types (the model cannot see a type's pointers), anything larger from new.
+  template <class T>
+  static constexpr bool kFromGoHeap = sizeof(T) <= GoHeap::kMaxSmallSize &&
+                                      alignof(T) <= 8 && std::is_nothrow_move_constructible_v<T>;
+  template <class T>
+  static const T* go_new(T v) {
+    if constexpr (kFromGoHeap<T>) {
+      return ::new (GoHeap::newobject(sizeof(T), std::is_arithmetic_v<T>)) T(std::move(v));
+    } else {
+      return new T(std::move(v));
+    }
+  }
+  template <class T>
+  static void go_delete(const T* p) noexcept {
+    if constexpr (kFromGoHeap<T>) {
+      p->~T();
+      GoHeap::free(const_cast<T*>(p));
+    } else {
+      delete p;
+    }
   }
   template <class T>
   static bool in_static_table(const T* p) {
