@@ -40,14 +40,16 @@
 //  - BM_Once call-once: 64 × {two %fs: TLS stores (__once_callable, __once_call), `call
 //    pthread_once@plt`, two %fs: stores of 0, value load}: libstdc++ 12 sets up its trampoline
 //    and calls into glibc on every call, before pthread_once sees the flag is done.
-//  - BM_Once gomutex: 64 × {`lock cmpxchg` on g_gomutex, flag test, value load, `lock subl $0x1`
-//    and a test, with an out-of-line call only when sleepers exist}.
+//  - BM_Once gomutex: 64 × {`lock cmpxchg` on g_gomutex, flag test, value load, `lock xadd` of
+//    -1 and a test (Go's LOCK XADDL), with an out-of-line call only when sleepers exist}.
 //  - BM_Once mutex: 64 × {`call pthread_mutex_lock@plt`, flag test, value load, `call
 //    pthread_mutex_unlock@plt`}.
-//  - BM_RWMutex gorw short: `lock xadd` (RLock), `mov` of word[0] from the data line, `lock subl`
-//    (RUnlock; GCC folds fetch_sub + sign test), both RMWs on the reader-count line.
-//  - BM_RWMutex gomutex short: `lock cmpxchg` (Lock), the same `mov`, `lock subl` (Unlock),
-//    lock_slow/unlock_slow out of line: the same shape and count of RMWs as gorw's read.
+//  - BM_RWMutex gorw short: `lock xadd` (RLock), `mov` of word[0] from the data line, `lock xadd`
+//    of -1 (RUnlock), both RMWs on the reader-count line, the instructions Go's twin runs (go
+//    tool objdump: LOCK XADDL twice). Until 0.4.3 GCC folded RUnlock's fetch_sub and sign test
+//    into `lock subl`; the result is now kept a value, as Go keeps it.
+//  - BM_RWMutex gomutex short: `lock cmpxchg` (Lock), the same `mov`, `lock xadd` (Unlock, as
+//    Go's), lock_slow/unlock_slow out of line: the same shape and count of RMWs as gorw's read.
 //  - BM_RWMutex cow short: `mov (%rbx),%rax; mov (%rax),%rax` per op: the pointer load and the
 //    value load, no lock prefix anywhere in the loop.
 //  - BM_RWMutex long reads: inside the lock, 64 passes of `add (%rax),%rdx` over the 64 words:

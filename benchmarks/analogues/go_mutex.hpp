@@ -149,7 +149,11 @@ class GoMutex {
   }
 
   void unlock() noexcept {
-    const std::int32_t now = state_.fetch_sub(kLocked, std::memory_order_release) - kLocked;
+    std::int32_t old = state_.fetch_sub(kLocked, std::memory_order_release);
+    // Go's Unlock is LOCK XADDL and a test of the new state; GCC would fold the fetch_sub and
+    // the zero test into `lock subl` + flags, an RMW Go never emits: keep the result a value.
+    asm volatile("" : "+r"(old));
+    const std::int32_t now = old - kLocked;
     if (now != 0) unlock_slow(now);
   }
 

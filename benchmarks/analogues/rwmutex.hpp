@@ -53,8 +53,11 @@ class GoRWMutex {
 
   // RUnlock.
   void unlock_shared() noexcept {
-    const std::int32_t r = reader_count_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (r < 0) runlock_slow();
+    std::int32_t r = reader_count_.fetch_sub(1, std::memory_order_acq_rel);
+    // Go's RUnlock is LOCK XADDL and a test of the result; GCC would fold the fetch_sub and the
+    // sign test into `lock subl` + flags, an RMW Go never emits: keep the result a value.
+    asm volatile("" : "+r"(r));
+    if (r - 1 < 0) runlock_slow();
   }
 
   // Lock.
