@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <mutex>
 #include <new>
+#include <type_traits>
 
 #include "analogues/go_span_alloc.hpp"  // CLAIMBENCH_SPAN_POISON / UNPOISON
 #include "claimbench/measure/alloc_count.hpp"
@@ -178,6 +178,7 @@ class GoHeap {
     bool needzero = false;
     int spc = 0;
     std::uint32_t sweepgen = 0;  // the cycle it was last swept in (mspan.sweepgen)
+    Span* next = nullptr;        // its mcentral set's link while no mcache holds it
     std::array<std::uint64_t, kMaxSlots / 64> allocBits{};  // 1 = allocated at the last sweep
     // The sweeper's frees since this span was last swept (any thread sets them).
     std::array<std::atomic<std::uint64_t>, kMaxSlots / 64> freed{};
@@ -236,26 +237,48 @@ class GoHeap {
     }
   };
   static GcClock& gc_clock() {
-    static auto* clock = new GcClock;  // never destroyed
-    return *clock;
+    static constinit GcClock clock;  // trivially destructible: alive for every thread's exit
+    static_assert(std::is_trivially_destructible_v<GcClock>);
+    return clock;
   }
+
+  // One of mcentral's span sets: spans linked through Span::next, taken from the front and
+  // returned at the back. Intrusive, so the allocator's own bookkeeping allocates nothing (Go's
+  // span metadata is not an allocation of the program; -benchmem does not count it).
+  struct SpanList {
+    Span* head = nullptr;
+    Span* tail = nullptr;
+    void push_back(Span* s) {
+      s->next = nullptr;
+      if (tail != nullptr) {
+        tail->next = s;
+      } else {
+        head = s;
+      }
+      tail = s;
+    }
+    Span* pop_front() {
+      Span* s = head;
+      if (s != nullptr) {
+        head = s->next;
+        if (head == nullptr) tail = nullptr;
+        s->next = nullptr;
+      }
+      return s;
+    }
+  };
 
   // mcentral for one span class (mcentral.go): the spans no mcache holds, in Go's four sets,
   // partial/full x swept/unswept in this cycle, where the sets swap roles when sweepgen
   // advances. The mcentrals live until exit (an exiting thread's MCache returns its spans).
   struct MCentral {
     std::mutex lock;
-    std::array<std::deque<Span*>, 2> partial;  // [sweepgen/2 % 2] = swept this cycle
-    std::array<std::deque<Span*>, 2> full;
+    std::array<SpanList, 2> partial{};  // [sweepgen/2 % 2] = swept this cycle
+    std::array<SpanList, 2> full{};
 
     static std::size_t swept(std::uint32_t sg) { return sg / 2 % 2; }
     static std::size_t unswept(std::uint32_t sg) { return 1 - sg / 2 % 2; }
-    static Span* pop(std::deque<Span*>& set) {
-      if (set.empty()) return nullptr;
-      Span* s = set.front();
-      set.pop_front();
-      return s;
-    }
+    static Span* pop(SpanList& set) { return set.pop_front(); }
 
     // uncacheSpan: back to the swept sets, or the unswept ones if a cycle began meanwhile.
     void uncache(Span* s) {
@@ -287,8 +310,11 @@ class GoHeap {
     }
   };
   static MCentral& central(int spc) {
-    static auto* centrals = new std::array<MCentral, kNumSpanClasses>;  // never destroyed
-    return (*centrals)[spc];
+    // Constant-initialised and trivially destructible (std::mutex and raw lists): no
+    // allocation, and still valid when a thread's MCache returns its spans at exit.
+    static constinit std::array<MCentral, kNumSpanClasses> centrals{};
+    static_assert(std::is_trivially_destructible_v<MCentral>);
+    return centrals[spc];
   }
 
   static MCache& mcache() {
