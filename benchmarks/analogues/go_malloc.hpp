@@ -114,6 +114,12 @@ class GoHeap {
       std::byte* v = next_free_fast(span);
       if (v == nullptr) v = next_free(c, spc, span);
       x = v;
+      // A 16-byte pointer-free object shares tinySpanClass's spans with the tiny blocks (as in
+      // Go): it counts as a block holding one object, which its free releases.
+      if (spc == kTinySpanClass) {
+        const std::size_t slot = static_cast<std::size_t>(v - span->base) / kMaxTinySize;
+        span->tinyRefs[slot].store(1, std::memory_order_relaxed);
+      }
       if (span->needzero) memclr_no_heap_pointers(x, size);
       if (!noscan) heap_bits_set_type(v, size);
       count_allocation(size);  // -benchmem: the size class's bytes

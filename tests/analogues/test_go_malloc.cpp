@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <thread>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "claimbench/measure/alloc_count.hpp"
@@ -63,9 +64,12 @@ TEST_CASE("go_malloc: every call is counted as -benchmem counts it", "[analogues
 
 TEST_CASE("go_malloc: a slot is never handed out while live, and freed slots are swept back",
           "[analogues][go_malloc]") {
-  const bool noscan = GENERATE(false, true);  // a 16-byte class span, or tiny blocks
-  const std::size_t size = noscan ? 8 : 16;
-  CAPTURE(noscan);
+  // A 16-byte class span; tiny blocks; 16-byte pointer-free objects, which share the tiny
+  // blocks' spans.
+  const auto [size, noscan] =
+      GENERATE(std::pair<std::size_t, bool>{16, false}, std::pair<std::size_t, bool>{8, true},
+               std::pair<std::size_t, bool>{16, true});
+  CAPTURE(size, noscan);
   // Another thread frees each batch, as the other goroutine's Store drops a box here.
   constexpr std::size_t kBatch = 4096;
   constexpr std::size_t kBatches = 400;  // 1.6M objects: several 4 MB collector cycles
