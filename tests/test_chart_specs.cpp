@@ -119,8 +119,27 @@ TEST_CASE("chart specs: a Go twin run at 1 and 2 Ps is two bars with two labels"
   std::vector<std::string> labels;
   for (const auto& bar : spec["charts"][0]["bars"])
     labels.push_back(bar["label"]);
-  CHECK(labels ==
-        std::vector<std::string>{"go-pool @1", "go-pool @2", "go: sync-pool @1", "go: sync-pool @2"});
+  CHECK(labels == std::vector<std::string>{"go-pool @1", "go-pool @2", "go: sync-pool @1",
+                                           "go: sync-pool @2"});
+}
+
+TEST_CASE("chart specs: a Go twin that sizes its Ps from its PUs is labelled with those PUs") {
+  // worker-pool's twin runs with -test.cpu 1 and sets GOMAXPROCS to the PUs it is pinned to
+  // (go_pus = "cores"); its placement lists one PU per P.
+  ClaimResult c;
+  c.id = "worker-pool";
+  VariantResult v = variant("BenchmarkWorkerPool/pool", 1, 45.0);
+  v.go = true;
+  for (int pu : {0, 1}) {
+    ThreadPlace place;
+    place.thread = pu;
+    place.pu = pu;
+    place.ran_on = pu;
+    v.placement.push_back(place);
+  }
+  c.variants.push_back(v);
+  const json spec = claim_chart_spec(c, machine("aaaa0001", c));
+  CHECK(spec["charts"][0]["bars"][0]["label"] == "go: pool @2");
 }
 
 TEST_CASE("chart specs: a size sweep shares its bars' colours; linear claims get linear axes") {

@@ -66,7 +66,11 @@ std::string variant_label(const ClaimResult& claim, const std::string& name, boo
 std::string variant_label(const ClaimResult& claim, const VariantResult& variant,
                           bool with_threads) {
   std::string label = variant_label(claim, variant.name, with_threads);
-  if (variant.go && with_threads) label += fmt::format(" @{}", variant.threads);
+  // A Go twin's Ps: GOMAXPROCS, or, for a twin that sizes it from its PUs (a claim's go_pus),
+  // the PUs it was pinned to, which its placement lists (one per P).
+  const auto procs =
+      std::max<std::size_t>(static_cast<std::size_t>(variant.threads), variant.placement.size());
+  if (variant.go && with_threads) label += fmt::format(" @{}", procs);
   return variant.go && !is_go_name(variant.name) ? "go: " + label : label;
 }
 
