@@ -12,7 +12,7 @@
 #include <new>
 #include <type_traits>
 
-#include "analogues/go_span_alloc.hpp"  // CLAIMBENCH_SPAN_POISON / UNPOISON
+#include "analogues/slot_poison.hpp"
 #include "claimbench/measure/alloc_count.hpp"
 
 namespace claimbench::go {
@@ -93,7 +93,7 @@ class GoHeap {
       if (v == nullptr) v = next_free(c, kTinySpanClass, span);
       std::memset(v, 0, kMaxTinySize);  // (*[2]uint64)(x)[0] = 0; [1] = 0
       x = v;
-      const std::size_t slot = static_cast<std::size_t>(v - span->base) / kMaxTinySize;
+      const std::size_t slot = slot_of(span, v, kMaxTinySize);
       if (size < c.tinyoffset || c.tiny == nullptr) {
         // The new block has more room left than the old one: it becomes the tiny block.
         retire_tiny(c);
@@ -107,7 +107,7 @@ class GoHeap {
       count_allocation(size);
       size = kMaxTinySize;
     } else {
-      const std::uint8_t sizeclass = kSizeToClass8[(size + 7) / 8];
+      const std::uint8_t sizeclass = size_class(size);
       size = kClassToSize[sizeclass];
       const int spc = span_class(sizeclass, noscan);
       Span* span = c.alloc[spc];
@@ -117,7 +117,7 @@ class GoHeap {
       // A 16-byte pointer-free object shares tinySpanClass's spans with the tiny blocks (as in
       // Go): it counts as a block holding one object, which its free releases.
       if (spc == kTinySpanClass) {
-        const std::size_t slot = static_cast<std::size_t>(v - span->base) / kMaxTinySize;
+        const std::size_t slot = slot_of(span, v, kMaxTinySize);
         span->tinyRefs[slot].store(1, std::memory_order_relaxed);
       }
       if (span->needzero) memclr_no_heap_pointers(x, size);
@@ -143,8 +143,7 @@ class GoHeap {
   static void free(void* p) noexcept {
     if (p == nullptr) return;
     Span* s = span_of(p);
-    const std::size_t slot =
-        static_cast<std::size_t>(static_cast<std::byte*>(p) - s->base) / s->elemsize;
+    const std::size_t slot = slot_of(s, p, s->elemsize);
     if (s->spc == kTinySpanClass) {
       // A tiny block dies with the last object in it.
       if (s->tinyRefs[slot].fetch_sub(1, std::memory_order_acq_rel) != 1) return;
@@ -155,11 +154,8 @@ class GoHeap {
   /// The slot size mallocgc(size, noscan) hands out (tests).
   static std::size_t rounded_size(std::size_t size, bool noscan) {
     if (noscan && size < kMaxTinySize) return size;
-    return kClassToSize[kSizeToClass8[(size + 7) / 8]];
+    return kClassToSize[size_class(size)];
   }
-
-  /// Objects the calling thread took from tiny blocks without a new block (Go: c.tinyAllocs).
-  static std::uint64_t thread_tiny_allocs() { return mcache().tinyAllocs; }
 
  private:
   // sizeclasses.go, the first six classes: 8, 16, 24, 32, 48, 64 bytes.
@@ -167,6 +163,7 @@ class GoHeap {
   static constexpr std::array<std::uint8_t, 9> kSizeToClass8{0, 1, 2, 3, 4, 5, 5, 6, 6};
   static constexpr int kNumSpanClasses = 2 * 7;  // spanClass = class << 1 | noscan
   static constexpr int span_class(int sizeclass, bool noscan) { return sizeclass << 1 | noscan; }
+  static std::uint8_t size_class(std::size_t size) { return kSizeToClass8[(size + 7) / 8]; }
   static constexpr int kTinySpanClass = 2 << 1 | 1;  // tinySpanClass: class 2 (16 B), noscan
   static constexpr std::uint32_t kMaxSlots = kPageBytes / 8;
   // A tiny block's count while it is the mcache's tiny block: the objects handed out from it
@@ -210,7 +207,7 @@ class GoHeap {
     std::byte* tiny = nullptr;
     std::size_t tinyoffset = 0;
     std::uint32_t tinyHanded = 0;
-    std::uint64_t tinyAllocs = 0;
+    std::uint64_t tinyAllocs = 0;  // memstats' count, written on the fast path as Go writes it
     std::uintptr_t nextSample = kDefaultMemProfileRate;
     // releaseAll: a thread that exits hands its spans back to the mcentrals, as a P's mcache
     // is flushed when the P is destroyed.
@@ -356,6 +353,12 @@ class GoHeap {
     asm volatile("" : : "r"(p) : "memory");
   }
 
+  // The index of the slot at p in its span of elemsize-byte slots (the allocation paths pass
+  // tinySpanClass's 16 as a constant, so their division is a shift).
+  static std::size_t slot_of(const Span* s, const void* p, std::size_t elemsize) {
+    return static_cast<std::size_t>(static_cast<const std::byte*>(p) - s->base) / elemsize;
+  }
+
   static Span* span_of(void* p) {
     const auto a = reinterpret_cast<std::uintptr_t>(p) & ~std::uintptr_t{kBlockBytes - 1};
     return reinterpret_cast<Span*>(a + kPageBytes);
@@ -414,7 +417,7 @@ class GoHeap {
   static void retire_tiny(MCache& c) noexcept {
     if (c.tiny == nullptr) return;
     Span* s = span_of(c.tiny);
-    const std::size_t slot = static_cast<std::size_t>(c.tiny - s->base) / kMaxTinySize;
+    const std::size_t slot = slot_of(s, c.tiny, kMaxTinySize);
     const std::int32_t drop = kTinyHeld - static_cast<std::int32_t>(c.tinyHanded);
     if (s->tinyRefs[slot].fetch_sub(drop, std::memory_order_acq_rel) == drop) free_slot(s, slot);
     c.tiny = nullptr;
@@ -514,6 +517,13 @@ class GoHeap {
       s->heapBits[w / 4] =
           static_cast<std::uint8_t>(s->heapBits[w / 4] | (kBitPointer | kBitScan) << (w % 4));
   }
+};
+
+/// A base that makes `new T` and `delete` of a small type with pointers go through GoHeap
+/// (Go's new(T)): delete is the collector freeing it. Empty, so it adds no bytes.
+struct GoHeapObject {
+  static void* operator new(std::size_t n) { return GoHeap::newobject(n, /*noscan=*/false); }
+  static void operator delete(void* p) noexcept { GoHeap::free(p); }
 };
 
 }  // namespace claimbench::go

@@ -6,16 +6,8 @@
 #include <cstdlib>
 #include <new>
 
+#include "analogues/slot_poison.hpp"
 #include "claimbench/measure/alloc_count.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#define CLAIMBENCH_SPAN_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define CLAIMBENCH_SPAN_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#define CLAIMBENCH_SPAN_POISON(p, n) static_cast<void>(0)
-#define CLAIMBENCH_SPAN_UNPOISON(p, n) static_cast<void>(0)
-#endif
 
 namespace claimbench::go {
 

@@ -270,8 +270,9 @@ class SyncMap {
   // interface allocates the 8 bytes the data word points to (runtime.convT64), except values
   // below 256, which point into the runtime's staticuint64s table. Two allocations per Store, as
   // Go's twin reports (1 alloc/op on the half-store disjoint workload), and a Load follows entry
-  // -> header -> data, then v.(uint64) compares the type word.
-  struct Box {
+  // -> header -> data, then v.(uint64) compares the type word. The header is new(any), from
+  // Go's allocator (GoHeapObject), freed by the epoch reclaimer once no reader holds it.
+  struct Box : GoHeapObject {
     const void* type;
     const V* data;
 
@@ -281,10 +282,6 @@ class SyncMap {
     ~Box() {
       if (!in_static_table(data)) go_delete(data);
     }
-    // new(any): a 16-byte object with pointers, from Go's allocator (go_malloc.hpp); delete is
-    // the sweeper freeing it once the epoch domain knows no reader holds it.
-    static void* operator new(std::size_t n) { return GoHeap::newobject(n, /*noscan=*/false); }
-    static void operator delete(void* p) noexcept { GoHeap::free(p); }
     // v.(V): the type word is compared before the data word is followed.
     const V& value() const {
       if (type != type_word()) [[unlikely]]
@@ -293,7 +290,11 @@ class SyncMap {
     }
   };
 
-  struct Entry {
+  static_assert(sizeof(Box) == 2 * sizeof(void*), "GoHeapObject adds no bytes: new(any) is 16");
+
+  // newEntry's new(entry), from Go's allocator (Go's entry is the 8-byte p alone; this one also
+  // keeps the key's data word, 16 bytes).
+  struct Entry : GoHeapObject {
     std::atomic<Box*> p;
     // The key's interface data (Store's convT64 box, or a staticuint64s slot), which the maps'
     // key slots point to when they hold boxed keys (EntryMap's interface layout).
@@ -302,10 +303,6 @@ class SyncMap {
     Entry(Box* b, const K* key) : p(b), key_data(key) {}
     Entry(const Entry&) = delete;
     Entry& operator=(const Entry&) = delete;
-    // newEntry's new(entry), from Go's allocator (Go's entry is the 8-byte p alone; this one
-    // also keeps the key's data word, 16 bytes).
-    static void* operator new(std::size_t n) { return GoHeap::newobject(n, /*noscan=*/false); }
-    static void operator delete(void* p) noexcept { GoHeap::free(p); }
     ~Entry() {
       Box* b = p.load(std::memory_order_relaxed);
       if (is_value(b)) delete b;
