@@ -8,7 +8,8 @@
 // GCC 12 cannot vectorise a loop with an early exit, so only the strip-mined inner loop
 // vectorises. Go's compiler vectorises nothing, so every loop is also built scalar
 // (no-tree-vectorize on that function only): the scalar comparisons are the ones that transfer
-// to Go. The heavy variant takes a mutex per element, as Go's cancelCtx.Err() does;
+// to Go, and for the two 5% checks Go's own loops (go_shaped_loops.cpp: go1.19's instructions,
+// at 16 positions in a line), since at that scale loop shape and position decide. The heavy variant takes a mutex per element, as Go's cancelCtx.Err() does;
 // scalar-every-select polls as `select { case <-ctx.Done(): default: }` does (context.hpp).
 //
 // BM_ContextValue: look up the root-most key of a WithValue chain of depth 1..64, so the lookup
@@ -31,7 +32,8 @@
 //    0x10-0x27) sits in one 64-byte line in every build.
 //  - every1024-stripmined: one `movzbl` of the flag per block, inner loop movdqu/paddq as never.
 //  - scalar-*: the same loops without paddq: `add (%rdi),%rax` per element, not unrolled
-//    (-O3 does not unroll without -funroll-loops), the shape Go's compiler emits.
+//    (-O3 does not unroll without -funroll-loops): Go's loop structure in GCC's instructions
+//    (4 per element where Go's index loop has 6).
 //  - scalar-every-select: per element `mov 0x18(%r13),%rdi; mov (%rdi),%rax; call *0x10(%rax)`
 //    (the Done() interface call, not devirtualised), `call select_nb_recv`, `test %al; je`, then
 //    `add (%rbx),%rbp`: Go's two calls per poll, the sum scalar.
