@@ -9,8 +9,9 @@
 // vectorises. Go's compiler vectorises nothing, so every loop is also built scalar
 // (no-tree-vectorize on that function only): the scalar comparisons are the ones that transfer
 // to Go, and for the two 5% checks Go's own loops (go_shaped_loops.cpp: go1.19's instructions,
-// at 16 positions in a line), since at that scale loop shape and position decide. The heavy variant takes a mutex per element, as Go's cancelCtx.Err() does;
-// scalar-every-select polls as `select { case <-ctx.Done(): default: }` does (context.hpp).
+// at 16 positions in a line), since at that scale loop shape and position decide. The heavy
+// variant takes a mutex per element, as Go's cancelCtx.Err() does; scalar-every-select polls as
+// `select { case <-ctx.Done(): default: }` does (context.hpp).
 //
 // BM_ContextValue: look up the root-most key of a WithValue chain of depth 1..64, so the lookup
 // walks the whole chain. Each lookup starts from an address that depends on the previous result

@@ -15,7 +15,8 @@
 //    private slot's load and store; no lock on the fast path.
 //  - ObjectPool/mutex-pool: pthread_mutex_lock / unlock around a vector pop_back and push_back,
 //    twice per op. ObjectPool/gomutex-pool: the same with GoMutex inlined: `lock cmpxchg`
-//    before and `lock subl $0x1` after each vector op, the spin/park paths out of line.
+//    before and `lock xadd` after each vector op (Go's unlock instruction, since 0.4.3), the
+//    spin/park paths out of line.
 //  - ObjectPool/new-zeroed: `operator new(4096)`, a 4 KiB memset to zero (the call to memset is
 //    kept: the value-initialisation is not elided, since the buffer escapes), the 64-byte use,
 //    `operator delete`.
