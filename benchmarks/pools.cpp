@@ -216,7 +216,7 @@ void BM_ObjectPool_External(benchmark::State& state, const External& (*which)())
   claimbench::BenchThread thread(state, kOpsPerIteration);
   for (auto _ : thread) {
     for (int k = 0; k < kOpsPerIteration; ++k) {
-      auto* buffer = new (lib.fns.alloc(sizeof(Buffer4K))) Buffer4K;  // trivial: no init
+      auto* buffer = new (lib.fns.alloc(sizeof(Buffer4K))) Buffer4K;  // bytes left uninitialised
       use(*buffer);
       lib.fns.release(buffer);
     }

@@ -281,7 +281,6 @@ class GoHeap {
 
     static std::size_t swept(std::uint32_t sg) { return sg / 2 % 2; }
     static std::size_t unswept(std::uint32_t sg) { return 1 - sg / 2 % 2; }
-    static Span* pop(SpanList& set) { return set.pop_front(); }
 
     // uncacheSpan: back to the swept sets, or the unswept ones if a cycle began meanwhile.
     void uncache(Span* s) {
@@ -297,13 +296,13 @@ class GoHeap {
       const std::uint32_t sg = gc_clock().sweepgen.load(std::memory_order_acquire);
       {
         std::lock_guard lk(lock);
-        if (Span* s = pop(partial[swept(sg)])) return s;
-        while (Span* s = pop(partial[unswept(sg)])) {
+        if (Span* s = partial[swept(sg)].pop_front()) return s;
+        while (Span* s = partial[unswept(sg)].pop_front()) {
           if (sweep(s, sg)) return s;
           full[swept(sg)].push_back(s);
         }
         for (int budget = 100; budget > 0; --budget) {
-          Span* s = pop(full[unswept(sg)]);
+          Span* s = full[unswept(sg)].pop_front();
           if (s == nullptr) break;
           if (sweep(s, sg)) return s;
           full[swept(sg)].push_back(s);
